@@ -1,0 +1,243 @@
+/**
+ * The check file's shape, as people write it. Every leaf says what it
+ * expects; unknown keys are rejected with a did-you-mean (see problems.ts).
+ * Cross-field rules (timeout below frequency, ...) live in rules.ts.
+ */
+import { z } from 'zod';
+import { LIMITS } from './defaults.ts';
+import { parseDuration, parseSize } from './units.ts';
+import { HTTP_METHODS } from './types.ts';
+
+/** Marks an issue as an unknown key; the formatter turns it into a did-you-mean. */
+export const UNKNOWN_KEY = 'watchpost/unknown-key';
+
+function strict<T extends z.ZodRawShape>(shape: T, what: string) {
+  const allowed = Object.keys(shape);
+  return z.object(shape, { error: `must be a mapping of ${what}` }).catchall(
+    z.unknown().superRefine((_value, ctx) => {
+      ctx.addIssue({ code: 'custom', message: UNKNOWN_KEY, params: { allowed } });
+    }),
+  );
+}
+
+const text = (what = 'a string') => z.string({ error: `must be ${what}` });
+const nonEmpty = (what: string) => text(what).min(1, { error: `must be ${what}, not empty` });
+const bool = () => z.boolean({ error: 'must be true or false' });
+const int = (min: number, max: number) =>
+  z
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int({ error: `must be a whole number from ${min} to ${max}` })
+    .min(min, { error: `must be a whole number from ${min} to ${max}` })
+    .max(max, { error: `must be a whole number from ${min} to ${max}` });
+
+const duration = () =>
+  z.union([z.string(), z.number()], { error: 'must be a duration with a unit, such as "5s"' }).transform((v, ctx) => {
+    const parsed = parseDuration(v);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: `must be ${parsed.expected}`, input: v });
+      return z.NEVER;
+    }
+    return parsed.value;
+  });
+
+const size = () =>
+  z.union([z.string(), z.number()], { error: 'must be a size with a unit, such as "1MiB"' }).transform((v, ctx) => {
+    const parsed = parseSize(v);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: 'custom', message: `must be ${parsed.expected}`, input: v });
+      return z.NEVER;
+    }
+    return parsed.value;
+  });
+
+const regex = (what: string) =>
+  text(`${what} (a regular expression)`).superRefine((source, ctx) => {
+    try {
+      new RegExp(source);
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a valid regular expression (${(err as Error).message})`,
+        input: source,
+      });
+    }
+  });
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerName = () => text('a header name').regex(HEADER_NAME, { error: 'must be a valid header name (letters, digits and - only)' });
+
+export const CHECK_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const checkName = () =>
+  text('a check name')
+    .max(LIMITS.nameMaxLength, { error: `must be at most ${LIMITS.nameMaxLength} characters` })
+    .regex(CHECK_NAME, {
+      error: "must use lowercase letters, digits and '-' only, starting and ending with a letter or digit",
+    });
+
+function httpUrl(what: string) {
+  return text(`${what} (an http:// or https:// URL)`).superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be an absolute http:// or https:// URL`, input: value });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: `must use http:// or https://, not ${url.protocol}//`, input: value });
+    } else if (url.username || url.password) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must not carry a user:password part (secrets do not belong in URLs; use a header)',
+        input: value.replace(/\/\/[^@/]*@/, '//***@'),
+      });
+    }
+  });
+}
+
+/** A JSON path: `status`, `data.items[0].id`. */
+export const JSON_PATH = /^(?:[^.[\]]+|\[\d+\])(?:\.[^.[\]]+|\[\d+\])*$/;
+
+const statusMatcher = z.union([
+  z.number().int().min(100).max(599),
+  z.string().regex(/^[1-5](?:xx|\d\d)$/),
+], { error: 'must be a status code from 100 to 599 or a class such as "2xx"' });
+
+const jsonAssertion = strict(
+  {
+    path: text('a JSON path such as "data.items[0].id"').regex(JSON_PATH, {
+      error: 'must be a JSON path such as "status" or "data.items[0].id"',
+    }),
+    equals: z.unknown().optional(),
+    notEquals: z.unknown().optional(),
+    contains: z.unknown().optional(),
+    lessThan: z.number({ error: 'must be a number' }).optional(),
+    greaterThan: z.number({ error: 'must be a number' }).optional(),
+    exists: bool().optional(),
+  },
+  'path plus one operator (equals, notEquals, contains, lessThan, greaterThan, exists)',
+);
+
+const headerAssertion = strict(
+  {
+    name: headerName(),
+    equals: text().optional(),
+    contains: text().optional(),
+    matches: regex('a pattern').optional(),
+    absent: z.literal(true, { error: 'must be true (omit it otherwise)' }).optional(),
+  },
+  'name plus one operator (equals, contains, matches, absent)',
+);
+
+const assertSchema = strict(
+  {
+    status: z.union([statusMatcher, z.array(statusMatcher)], {
+      error: 'must be a status code, a class such as "2xx", or a list of them',
+    }).optional(),
+    latency: strict({ warning: duration().optional(), critical: duration().optional() }, 'warning and critical durations').optional(),
+    body: strict(
+      { contains: text().optional(), notContains: text().optional(), matches: regex('a pattern').optional() },
+      'contains, notContains or matches',
+    ).optional(),
+    json: z.array(jsonAssertion, { error: 'must be a list of { path, operator } entries' }).optional(),
+    headers: z.array(headerAssertion, { error: 'must be a list of { name, operator } entries' }).optional(),
+    certificate: strict({ minDaysRemaining: int(1, 365) }, 'minDaysRemaining').optional(),
+    securityHeaders: bool().optional(),
+  },
+  'assertions',
+);
+
+const subscriptions = strict(
+  {
+    email: z.array(text('an e-mail address'), { error: 'must be a list of e-mail addresses' }).optional(),
+    https: z.array(text('an https:// URL'), { error: 'must be a list of https:// URLs' }).optional(),
+    sms: z.array(text('a phone number'), { error: 'must be a list of phone numbers in E.164 form' }).optional(),
+  },
+  'subscription lists (email, https, sms)',
+);
+
+/** Every field a check may set; `defaults` accepts the same minus name and url. */
+const checkFields = {
+  method: z
+    .string({ error: `must be one of ${HTTP_METHODS.join(', ')}` })
+    .transform((m) => m.toUpperCase())
+    .pipe(z.enum(HTTP_METHODS, { error: `must be one of ${HTTP_METHODS.join(', ')}` }))
+    .optional(),
+  headers: z
+    .record(headerName(), text('a string (quote numbers)'), { error: 'must be a mapping of header names to strings' })
+    .optional(),
+  secretHeaders: z.array(headerName(), { error: 'must be a list of header names' }).optional(),
+  body: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
+      error: 'must be a string, or a mapping or list sent as JSON',
+    })
+    .optional(),
+  frequency: duration().optional(),
+  timeout: duration().optional(),
+  retries: int(0, LIMITS.maxRetries).optional(),
+  followRedirects: z
+    .union([z.boolean(), z.number().int().min(0).max(LIMITS.maxRedirects)], {
+      error: `must be true, false or a whole number from 0 to ${LIMITS.maxRedirects}`,
+    })
+    .optional(),
+  maxBodySize: size().optional(),
+  tls: strict({ verify: bool().optional() }, 'verify').optional(),
+  assert: assertSchema.optional(),
+  metrics: strict(
+    {
+      timings: bool().optional(),
+      cache: bool().optional(),
+      serverTiming: z.array(nonEmpty('a Server-Timing entry name'), { error: 'must be a list of Server-Timing entry names' }).optional(),
+    },
+    'timings, cache, serverTiming',
+  ).optional(),
+  alarm: strict(
+    {
+      datapointsToAlarm: int(1, LIMITS.maxEvaluationPeriods).optional(),
+      evaluationPeriods: int(1, LIMITS.maxEvaluationPeriods).optional(),
+    },
+    'datapointsToAlarm and evaluationPeriods',
+  ).optional(),
+  runbook: strict(
+    {
+      owner: text().optional(),
+      expected: text().optional(),
+      rollback: text().optional(),
+      url: httpUrl('the runbook link').optional(),
+    },
+    'owner, expected, rollback, url',
+  ).optional(),
+};
+
+export const checkSchema = strict(
+  { name: checkName(), url: httpUrl('the URL to probe'), ...checkFields },
+  'check fields',
+);
+
+export const defaultsSchema = strict(checkFields, 'check fields applied to every check');
+
+export const NAMESPACE = /^[A-Za-z0-9._/#:-]{1,255}$/;
+
+/** The top level. `checks` entries are validated one by one after defaults are merged. */
+export const fileSchema = strict(
+  {
+    namespace: text('a CloudWatch namespace')
+      .regex(NAMESPACE, { error: 'must be 1 to 255 characters: letters, digits and . _ - / # :' })
+      .refine((ns) => !ns.startsWith('AWS/'), { error: 'must not start with "AWS/" (reserved for AWS services)' })
+      .optional(),
+    defaults: z.unknown().optional(),
+    alerting: strict({ critical: subscriptions.optional(), warning: subscriptions.optional() }, 'critical and warning').optional(),
+    checks: z
+      .array(z.unknown(), { error: 'must be a list of checks' })
+      .min(1, { error: 'must list at least one check' }),
+  },
+  'namespace, defaults, alerting and checks',
+);
+
+export type CheckInput = z.input<typeof checkSchema>;
+export type CheckParsed = z.output<typeof checkSchema>;
+export type DefaultsInput = z.input<typeof defaultsSchema>;
+export type FileInput = Omit<z.input<typeof fileSchema>, 'checks' | 'defaults'> & {
+  defaults?: DefaultsInput;
+  checks: CheckInput[];
+};
