@@ -98,10 +98,14 @@ function httpUrl(what: string) {
 /** A JSON path: `status`, `data.items[0].id`. */
 export const JSON_PATH = /^(?:[^.[\]]+|\[\d+\])(?:\.[^.[\]]+|\[\d+\])*$/;
 
-const statusMatcher = z.union([
-  z.number().int().min(100).max(599),
-  z.string().regex(/^[1-5](?:xx|\d\d)$/),
-], { error: 'must be a status code from 100 to 599 or a class such as "2xx"' });
+const STATUS_EXPECTED = 'must be a status code from 100 to 599 or a class such as "2xx"';
+const statusMatcher = z.union(
+  [
+    z.number({ error: STATUS_EXPECTED }).int({ error: STATUS_EXPECTED }).min(100, { error: STATUS_EXPECTED }).max(599, { error: STATUS_EXPECTED }),
+    z.string({ error: STATUS_EXPECTED }).regex(/^[1-5](?:xx|\d\d)$/, { error: STATUS_EXPECTED }),
+  ],
+  { error: STATUS_EXPECTED },
+);
 
 const jsonAssertion = strict(
   {

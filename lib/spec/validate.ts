@@ -64,13 +64,17 @@ export function validateConfig(input: FileInput | unknown): Validation {
   rawChecks.forEach((rawCheck, i) => {
     const merged = isRecord(rawCheck) ? mergeDefaults(defaults, rawCheck) : rawCheck;
     const parsed = checkSchema.safeParse(merged, { reportInput: true });
+    const fromDefaults = (field: string) =>
+      isRecord(rawCheck) && !(field in rawCheck) && field in defaults ? ' (from defaults)' : '';
     if (!parsed.success) {
       collectIssues(parsed.error.issues, ['checks', i], merged, report);
+      // Still check the rules between the fields that are valid, so every problem shows at once.
+      for (const rule of rulesOnValidFields(merged, parsed.error.issues)) {
+        report(['checks', i, ...rule.path], rule.message + fromDefaults(String(rule.path[0])));
+      }
       return;
     }
     const spec = normalizeCheck(parsed.data);
-    const fromDefaults = (field: string) =>
-      isRecord(rawCheck) && !(field in rawCheck) && field in defaults ? ' (from defaults)' : '';
     for (const rule of checkRules(spec, merged as Record<string, unknown>)) {
       report(['checks', i, ...rule.path], rule.message + fromDefaults(String(rule.path[0])));
     }
@@ -101,6 +105,22 @@ export function validateConfig(input: FileInput | unknown): Validation {
       checks,
     },
   };
+}
+
+/** Placeholders for required fields that failed, so the other fields' rules can still run. */
+const PLACEHOLDERS: Record<string, unknown> = { name: 'placeholder', url: 'https://placeholder.invalid/' };
+
+function rulesOnValidFields(merged: unknown, issues: readonly z.core.$ZodIssue[]): RuleProblem[] {
+  if (!isRecord(merged)) return [];
+  const bad = new Set(issues.map((issue) => String(issue.path[0])));
+  const valid: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(merged)) if (!bad.has(key)) valid[key] = value;
+  for (const [key, value] of Object.entries(PLACEHOLDERS)) if (bad.has(key) || !(key in valid)) valid[key] = value;
+  const reparsed = checkSchema.safeParse(valid);
+  if (!reparsed.success) return [];
+  return checkRules(normalizeCheck(reparsed.data), valid).filter(
+    (rule) => !bad.has(String(rule.path[0])) && !(bad.has('url') && rule.path[1] === 'certificate'),
+  );
 }
 
 function mergeDefaults(defaults: Record<string, unknown>, check: Record<string, unknown>): Record<string, unknown> {
