@@ -6,6 +6,7 @@
  */
 import { METRICS, metricsForCheck, type MetricKey, type PublishedMetric } from './spec/metrics.ts';
 import type { CheckSpec, Severity, WatchpostConfig } from './spec/types.ts';
+import { RETRY_BACKOFF_MS } from './spec/retry.ts';
 
 /** Sizing rules. The reasoning and the measurements behind them are in docs/BENCHMARKS.md. */
 export const SIZING = {
@@ -20,6 +21,20 @@ export const SIZING = {
   startupReserveMs: 3_000,
   /** Probes in flight per invocation. */
   concurrency: 50,
+  /**
+   * Checks on one detail dashboard. A check has at most 4 alarms, and an alarm
+   * status widget shows at most 100, so 25 checks fill exactly one widget; with
+   * 3 graphs per check that is 77 widgets, far below the 500 per dashboard.
+   */
+  checksPerDashboard: 25,
+  /**
+   * Checks per nested stack (alarms plus their dashboards). At most 4 alarms a
+   * check keeps a stack at or below 200 alarms + 2 dashboards: under half of
+   * CloudFormation's 500 resources, and a few hundred KB of the 1 MB template limit.
+   */
+  checksPerStack: 50,
+  /** Alarms on the probe function itself: errors, throttles, duration near timeout. */
+  functionAlarms: 3,
 };
 
 export interface Batch {
@@ -66,6 +81,16 @@ export interface DeploymentPlan {
   checks: CheckPlan[];
   /** Alarms on the probe function itself (errors, throttles, duration near timeout). */
   functionAlarmCount: number;
+  /** How the checks' alarms and dashboards are split into nested stacks and dashboards. */
+  shards: Shard[];
+}
+
+/** A nested stack's share of the checks: their alarms and their detail dashboards. */
+export interface Shard {
+  /** 1-based bucket number: stable for a check as long as the bucket count stays the same. */
+  index: number;
+  /** Each entry is one detail dashboard's checks, in file order. */
+  dashboards: CheckSpec[][];
 }
 
 export interface PlanOptions {
@@ -91,8 +116,56 @@ export function planDeployment(config: WatchpostConfig, options: PlanOptions = {
       metrics: metricsForCheck(spec),
       alarms: alarmsForCheck(spec),
     })),
-    functionAlarmCount: 3,
+    functionAlarmCount: SIZING.functionAlarms,
+    shards: makeShards(config.checks),
   };
+}
+
+/**
+ * Splits checks into nested stacks. A check's stack is chosen by a hash of its
+ * name, not its position, so inserting or removing a check never moves the
+ * others' alarms (fixed alarm names cannot move between stacks in one deploy).
+ * One stack up to `perStack` checks; above that, a power of two of buckets
+ * averaging at most 80 % of `perStack`, so the bucket count (and with it the
+ * placement) changes only when the check count doubles.
+ */
+export function makeShards(
+  checks: readonly CheckSpec[],
+  perDashboard: number = SIZING.checksPerDashboard,
+  perStack: number = SIZING.checksPerStack,
+): Shard[] {
+  const buckets = shardCount(checks.length, perStack);
+  const byBucket = new Map<number, CheckSpec[]>();
+  for (const c of checks) {
+    const b = buckets === 1 ? 0 : fnv1a(c.name) % buckets;
+    byBucket.set(b, [...(byBucket.get(b) ?? []), c]);
+  }
+  return [...byBucket]
+    .sort((a, b) => a[0] - b[0])
+    .map(([b, list]) => ({ index: b + 1, dashboards: chunk(list, perDashboard) }));
+}
+
+export function shardCount(checks: number, perStack: number = SIZING.checksPerStack): number {
+  if (checks <= perStack) return 1;
+  let n = 2;
+  while (checks / n > perStack * 0.8) n *= 2;
+  return n;
+}
+
+/** 32-bit FNV-1a: small, stable across runs and platforms. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 /** Checks with the same frequency share invocations, in file order, at most batchSize each. */
@@ -121,8 +194,8 @@ export function worstCaseMs(spec: CheckSpec): number {
   return (spec.retries + 1) * spec.timeout + spec.retries * RETRY_BACKOFF_MS;
 }
 
-/** Backoff between attempts of one check (the runner uses the same figure). */
-export const RETRY_BACKOFF_MS = 250;
+/** Backoff between attempts of one check: lives in the spec module so the runner reads the same figure. */
+export { RETRY_BACKOFF_MS };
 
 function functionTimeoutSeconds(checks: readonly CheckSpec[]): number {
   const longest = Math.max(0, ...checks.map(worstCaseMs));

@@ -1,0 +1,31 @@
+/**
+ * The CDK app: load the check file (watchpost.yaml, or `-c config=PATH`),
+ * stop with the same problems `watchpost validate` prints when it is wrong,
+ * otherwise build the stack and run cdk-nag's AwsSolutions checks on it.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseDocument } from 'yaml';
+import { printProblems } from '../lib/cli/config.ts';
+import { EXIT } from '../lib/cli/usage.ts';
+import { CONFIG_DEFAULTS } from '../lib/spec/defaults.ts';
+import { loadConfig } from '../lib/spec/load.ts';
+import type { FileInput } from '../lib/spec/schema.ts';
+import { WatchpostStack } from '../lib/stack.ts';
+
+const app = new App();
+const cwd = process.cwd();
+const file = path.resolve(cwd, (app.node.tryGetContext('config') as string | undefined) ?? CONFIG_DEFAULTS.file);
+const loaded = loadConfig(file);
+if (!loaded.ok) {
+  printProblems({ ok: false, file, problems: loaded.problems }, { cwd, env: process.env, stdout: process.stdout, stderr: process.stderr });
+  process.exit(EXIT.configError);
+}
+// The construct takes the file as written (it validates again and bundles it beside the handler).
+const raw = parseDocument(readFileSync(file, 'utf8')).toJS({ maxAliasCount: 100 }) as FileInput;
+const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? 'Watchpost';
+
+new WatchpostStack(app, stackName, { watchpost: raw });
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -1,0 +1,411 @@
+/**
+ * The HTTP probe: one attempt of one check. A fresh undici Client per hop
+ * with a TimedConnection as its connector (nothing pooled), one total budget
+ * for the attempt however the target behaves, the body read through a
+ * decoded-size cap, redirects followed by hand. It never throws: whatever
+ * happens becomes a ProbeOutcome with timings that add up to the total.
+ */
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Client, type Dispatcher } from 'undici';
+import type { CertificateInfo, Failure, Phase, Timings } from '../../lib/spec/result.ts';
+import type { CheckSpec } from '../../lib/spec/types.ts';
+import { formatSize } from '../../lib/spec/units.ts';
+import { BodyReader, codingsOf } from './body.ts';
+import { classify, codeOf, PROBE_CODES, ProbeError } from './classify.ts';
+import { systemResolver, TimedConnection, type Resolver } from './connection.ts';
+import { nextHop, REDIRECT_STATUSES, type Hop } from './redirects.ts';
+import { Timeline } from './timeline.ts';
+
+/** Sent unless the check sets them: a first-time visitor asks for compressed content. */
+export const DEFAULT_REQUEST_HEADERS: Readonly<Record<string, string>> = {
+  'user-agent': 'Watchpost/0.1 (synthetic monitoring)',
+  accept: '*/*',
+  'accept-encoding': 'gzip, deflate, br',
+};
+
+/** How the probe reaches the network; the defaults are the real ones. */
+export interface ProbeEnvironment {
+  /** @default getaddrinfo (dns.lookup), like curl and browsers */
+  resolve?: Resolver;
+  /** Extra trusted CA certificates (PEM). @default Node's bundled roots only */
+  ca?: string | string[];
+}
+
+export interface AttemptOptions extends ProbeEnvironment {
+  /** The attempt's total budget (ms): spec.timeout, or less when a batch deadline is near. */
+  budgetMs: number;
+}
+
+/** What one attempt saw on the wire, before assertions. */
+export interface ProbeOutcome {
+  /** The URL of the last hop (after redirects). */
+  url: string;
+  statusCode: number | null;
+  /** Response headers of the last hop, lowercased names, repeated ones joined with ", ". Not redacted. */
+  headers: Record<string, string> | null;
+  timings: Timings;
+  /** A transport failure (dns, connect, tls, timeout, reset, protocol, body-too-large), or null. */
+  failure: Failure | null;
+  redirects: number;
+  bodyBytes: number;
+  bodyExcerpt: string | null;
+  /** The whole decoded body, only when an assertion reads it and it was read completely. */
+  bodyText: string | null;
+  certificate: CertificateInfo | null;
+}
+
+/** Whether the check's assertions read the body (otherwise only an excerpt is kept). */
+export function needsBody(spec: CheckSpec): boolean {
+  return spec.assert.body !== null || spec.assert.json.length > 0;
+}
+
+export async function probe(spec: CheckSpec, options: AttemptOptions): Promise<ProbeOutcome> {
+  const timeline = new Timeline();
+  const deadline = timeline.startedAt + options.budgetMs;
+  const context: ExchangeContext = {
+    spec,
+    timeline,
+    deadline,
+    budgetMs: options.budgetMs,
+    resolve: options.resolve ?? systemResolver,
+    ca: options.ca,
+  };
+  let hop: Hop = {
+    url: new URL(spec.url),
+    method: spec.method,
+    headers: { ...DEFAULT_REQUEST_HEADERS, ...spec.headers },
+    body: spec.body,
+  };
+  const visited = [hop.url.href];
+  const outcome = (fields: Partial<ProbeOutcome>): ProbeOutcome => ({
+    url: hop.url.href,
+    statusCode: null,
+    headers: null,
+    timings: timeline.timings(),
+    failure: null,
+    redirects: visited.length - 1,
+    bodyBytes: 0,
+    bodyExcerpt: null,
+    bodyText: null,
+    certificate: null,
+    ...fields,
+  });
+
+  // Bounded: every turn adds a URL to `visited`, and nextHop refuses past the limit.
+  for (;;) {
+    const r = await exchange(hop, context);
+    if (r.type === 'redirect') {
+      const next = nextHop(hop, r.statusCode, r.headers['location'], visited, spec.followRedirects, spec.secretHeaders);
+      if (next instanceof ProbeError) {
+        timeline.finish(null);
+        const failure = toFailure(next, 'download', context, hop.url);
+        return outcome({ statusCode: r.statusCode, headers: r.headers, certificate: r.certificate, failure });
+      }
+      visited.push(next.url.href);
+      hop = next;
+      continue;
+    }
+    if (r.type === 'failed') {
+      return outcome({
+        statusCode: r.statusCode,
+        headers: r.headers,
+        timings: timeline.timings(),
+        failure: toFailure(r.error, r.phase, context, hop.url, r.detail),
+        bodyBytes: r.bodyBytes,
+        bodyExcerpt: r.bodyExcerpt,
+        certificate: r.certificate,
+      });
+    }
+    return outcome({
+      statusCode: r.statusCode,
+      headers: r.headers,
+      timings: timeline.timings(),
+      bodyBytes: r.bodyBytes,
+      bodyExcerpt: r.bodyExcerpt,
+      bodyText: r.bodyText,
+      certificate: r.certificate,
+    });
+  }
+}
+
+interface ExchangeContext {
+  spec: CheckSpec;
+  timeline: Timeline;
+  /** performance.now() by which the attempt must be over. */
+  deadline: number;
+  budgetMs: number;
+  resolve: Resolver;
+  ca: string | string[] | undefined;
+}
+
+/** Where the response stood when an attempt failed, for the message. */
+interface FailureDetail {
+  headersComplete: boolean;
+  bodyBytes: number;
+  contentLength: number | null;
+  contentEncoding: string | undefined;
+}
+
+type Exchange =
+  | {
+      type: 'response';
+      statusCode: number;
+      headers: Record<string, string>;
+      bodyBytes: number;
+      bodyExcerpt: string | null;
+      bodyText: string | null;
+      certificate: CertificateInfo | null;
+    }
+  | { type: 'redirect'; statusCode: number; headers: Record<string, string>; certificate: CertificateInfo | null }
+  | {
+      type: 'failed';
+      error: unknown;
+      phase: Phase;
+      detail: FailureDetail;
+      statusCode: number | null;
+      headers: Record<string, string> | null;
+      bodyBytes: number;
+      bodyExcerpt: string | null;
+      certificate: CertificateInfo | null;
+    };
+
+/** One request/response on its own connection, within the attempt's deadline. */
+function exchange(hop: Hop, ctx: ExchangeContext): Promise<Exchange> {
+  const { spec, timeline } = ctx;
+  return new Promise<Exchange>((resolve) => {
+    let settled = false;
+    let firstByteAt: number | null = null;
+    let statusCode: number | null = null;
+    let headers: Record<string, string> | null = null;
+    let reader: BodyReader | null = null;
+    let contentLength: number | null = null;
+    const needsDns = isHostname(hop.url.hostname);
+
+    const connection = new TimedConnection({
+      timeline,
+      resolve: ctx.resolve,
+      verifyTls: spec.tls.verify,
+      ca: ctx.ca,
+      onFirstByte: (at) => {
+        if (firstByteAt !== null) return;
+        firstByteAt = at;
+        timeline.mark('firstByte', at);
+      },
+    });
+    const client = new Client(hop.url.origin, {
+      connect: connection.connector,
+      pipelining: 1,
+      // The attempt's own budget is the only clock; undici's timers stay off.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      keepAliveTimeout: 1,
+    });
+
+    const settle = (result: Exchange) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reader?.destroy();
+      connection.destroy();
+      client.destroy().catch(() => {});
+      resolve(result);
+    };
+    const phaseNow = (): Phase => connection.phase(needsDns) ?? (firstByteAt === null ? 'firstByte' : 'download');
+    const fail = (error: unknown) => {
+      if (settled) return;
+      const phase = phaseNow();
+      timeline.finish(phase);
+      settle({
+        type: 'failed',
+        error,
+        phase,
+        detail: {
+          headersComplete: statusCode !== null,
+          bodyBytes: reader?.bytes ?? 0,
+          contentLength,
+          contentEncoding: headers?.['content-encoding'],
+        },
+        statusCode,
+        headers,
+        bodyBytes: reader?.bytes ?? 0,
+        bodyExcerpt: reader?.excerpt() ?? null,
+        certificate: connection.certificate,
+      });
+    };
+    const timer = setTimeout(
+      () => fail(new ProbeError(PROBE_CODES.timeout, 'the attempt ran out of time')),
+      Math.max(0, ctx.deadline - performance.now()),
+    );
+
+    let controller: Dispatcher.DispatchController | null = null;
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+      },
+      onResponseStart(_c, code, rawHeaders) {
+        if (settled) return;
+        const at = performance.now();
+        // Normally the connection saw the first byte already; this covers a chunk read before the wrapper.
+        if (firstByteAt === null) {
+          firstByteAt = at;
+          timeline.mark('firstByte', at);
+        }
+        statusCode = code;
+        headers = flattenHeaders(rawHeaders);
+        if (spec.followRedirects > 0 && REDIRECT_STATUSES.has(code)) {
+          // The redirect's body is not needed: the hop ends with its headers.
+          timeline.mark('download', at);
+          settle({ type: 'redirect', statusCode: code, headers, certificate: connection.certificate });
+          return;
+        }
+        const encoding = headers['content-encoding'];
+        const declared = headers['content-length'];
+        contentLength = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : null;
+        if (contentLength !== null && contentLength > spec.maxBodySize && codingsOf(encoding)?.length === 0) {
+          fail(new ProbeError(PROBE_CODES.bodyTooLarge, 'content-length above maxBodySize'));
+          return;
+        }
+        reader = new BodyReader({
+          maxBytes: spec.maxBodySize,
+          keep: needsBody(spec),
+          contentEncoding: encoding,
+          onError: fail,
+          onDrain: () => controller?.resume(),
+        });
+      },
+      onResponseData(c, chunk) {
+        if (settled || !reader) return;
+        if (!reader.write(chunk)) c.pause();
+      },
+      onResponseEnd() {
+        if (settled) return;
+        timeline.mark('download');
+        const body = reader;
+        const done = () =>
+          settle({
+            type: 'response',
+            statusCode: statusCode!,
+            headers: headers!,
+            bodyBytes: body?.bytes ?? 0,
+            bodyExcerpt: body?.excerpt() ?? null,
+            bodyText: body?.text() ?? null,
+            certificate: connection.certificate,
+          });
+        if (body) body.end(done);
+        else done();
+      },
+      onResponseError(_c, err) {
+        fail(err);
+      },
+    };
+
+    try {
+      client.dispatch(
+        {
+          origin: hop.url.origin,
+          path: `${hop.url.pathname}${hop.url.search}`,
+          method: hop.method as Dispatcher.HttpMethod,
+          headers: hop.headers,
+          body: hop.body,
+        },
+        handler,
+      );
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+/** An IP literal needs no lookup (URL keeps IPv6 literals in brackets). */
+function isHostname(hostname: string): boolean {
+  return isIP(hostname.startsWith('[') ? hostname.slice(1, -1) : hostname) === 0;
+}
+
+function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** Turns what went wrong into a Failure: kind and retryable from the code, a sentence for people. */
+function toFailure(error: unknown, phase: Phase, ctx: ExchangeContext, url: URL, detail?: FailureDetail): Failure {
+  const code = codeOf(error);
+  const { kind, retryable } = classify(code, phase);
+  return { kind, retryable, phase, code, message: describe(kind, code, error, phase, ctx, url, detail) };
+}
+
+function describe(
+  kind: Failure['kind'],
+  code: string | null,
+  error: unknown,
+  phase: Phase,
+  ctx: ExchangeContext,
+  url: URL,
+  detail?: FailureDetail,
+): string {
+  const host = url.hostname;
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const tag = code ? ` (${code})` : '';
+  const text = error instanceof Error ? error.message : String(error);
+  const where = phaseWords(phase, host, port, detail);
+  switch (kind) {
+    case 'timeout': {
+      const clipped = ctx.budgetMs < ctx.spec.timeout ? ` (the batch deadline cut the ${ctx.spec.timeout} ms timeout short)` : '';
+      return code === PROBE_CODES.timeout
+        ? `timeout after ${Math.round(ctx.budgetMs)} ms ${where}${clipped}`
+        : `timed out ${where}${tag}`;
+    }
+    case 'dns':
+      return code === 'ENOTFOUND' || code === 'ENODATA'
+        ? `DNS: ${host} does not resolve${tag}, expected an address`
+        : `DNS lookup of ${host} failed${tag}, expected an address`;
+    case 'connect':
+      return code === 'ECONNREFUSED'
+        ? `connection to ${host}:${port} refused${tag}, expected a server listening`
+        : `could not connect to ${host}:${port}${tag}: ${text}`;
+    case 'reset':
+      return code === 'ECONNRESET' || code === 'EPIPE'
+        ? `connection reset by the server ${where}${tag}, expected a complete response`
+        : `the server closed the connection ${where}${tag}, expected a complete response`;
+    case 'tls':
+      return error instanceof ProbeError
+        ? `TLS: ${text}${tag}, expected a trusted certificate valid for ${host}`
+        : `TLS handshake with ${host}:${port} failed${tag}: ${text}`;
+    case 'body-too-large': {
+      const limit = formatSize(ctx.spec.maxBodySize);
+      if (detail?.contentLength != null && detail.bodyBytes === 0) {
+        return `body of ${formatSize(detail.contentLength)} (content-length) is larger than maxBodySize ${limit}`;
+      }
+      const decoded = detail?.contentEncoding ? `, counted after ${detail.contentEncoding} decoding` : '';
+      return `body larger than maxBodySize ${limit}: stopped reading at ${limit}${decoded}`;
+    }
+    default:
+      if (code?.startsWith('WATCHPOST_REDIRECT') || code === PROBE_CODES.tooManyRedirects) return text;
+      if (code?.startsWith('HPE_')) return `invalid HTTP response ${where}${tag}: ${text}, expected HTTP/1.1`;
+      if (detail?.contentEncoding && code && !code.startsWith('UND_')) {
+        return `could not decode the ${detail.contentEncoding} body${tag}: ${text}`;
+      }
+      return `${text} ${where}${tag}`;
+  }
+}
+
+/** The phase as people say it: "waiting for the first byte". */
+function phaseWords(phase: Phase, host: string, port: string, detail?: FailureDetail): string {
+  switch (phase) {
+    case 'dns':
+      return `resolving ${host}`;
+    case 'connect':
+      return `connecting to ${host}:${port}`;
+    case 'tls':
+      return 'in the TLS handshake';
+    case 'firstByte':
+      return 'waiting for the first byte';
+    case 'download':
+      if (!detail || !detail.headersComplete) return 'reading the response headers';
+      return `reading the body (${formatSize(detail.bodyBytes)} read)`;
+  }
+}

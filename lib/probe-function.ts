@@ -1,0 +1,162 @@
+/**
+ * The probe function: the handler (named by path, never imported) bundled
+ * locally with esbuild, with the check file written beside it, allowed to do
+ * exactly three things: write its own log group, put metrics in its
+ * namespace, and publish to the alert topics.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { PROBE_BUNDLE } from './probe-bundle.ts';
+
+/** The environment the handler reads (the handler's side of the contract). */
+export const PROBE_ENV = {
+  namespace: 'WATCHPOST_NAMESPACE',
+  criticalTopicArn: 'WATCHPOST_CRITICAL_TOPIC_ARN',
+  warningTopicArn: 'WATCHPOST_WARNING_TOPIC_ARN',
+} as const;
+
+export interface ProbeFunctionProps {
+  /** The check file as parsed (before validation): written beside the handler as PROBE_BUNDLE.configFileName. */
+  readonly rawConfig: unknown;
+  /** CloudWatch namespace the function may put metrics in (and nowhere else). */
+  readonly namespace: string;
+  readonly topics: { critical: sns.ITopic; warning: sns.ITopic };
+  /** Keys encrypting the topics; publishing to an encrypted topic needs them. */
+  readonly topicKeys: kms.IKey[];
+  readonly memoryMb: number;
+  readonly architecture: lambda.Architecture;
+  readonly timeout: Duration;
+  /**
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log group on `cdk destroy`.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The handler source. For tests of the constructs only.
+   * @default PROBE_BUNDLE.entry (lambda/handler.ts)
+   */
+  readonly entry?: string;
+}
+
+export class ProbeFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ProbeFunctionProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: logs go to this log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Watchpost probe: write its logs, put metrics in its namespace, publish to its alert topics',
+    });
+
+    const configFile = writeConfigFile(props.rawConfig);
+    const entry = props.entry ?? PROBE_BUNDLE.entry;
+    this.function = new NodejsFunction(this, 'Function', {
+      entry,
+      handler: PROBE_BUNDLE.handlerExport,
+      // A test's handler outside the repository brings its own project root (lock file, node_modules).
+      ...(props.entry ? { projectRoot: path.dirname(entry), depsLockFilePath: path.join(path.dirname(entry), 'package-lock.json') } : {}),
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: props.architecture,
+      memorySize: props.memoryMb,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup: this.logGroup,
+      description: 'Watchpost probe: runs a batch of checks and publishes their metrics',
+      // Scheduler invokes asynchronously; a retried or late run would report an old moment as now.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+      environment: {
+        [PROBE_ENV.namespace]: props.namespace,
+        [PROBE_ENV.criticalTopicArn]: props.topics.critical.topicArn,
+        [PROBE_ENV.warningTopicArn]: props.topics.warning.topicArn,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: PROBE_BUNDLE.target,
+        minify: PROBE_BUNDLE.minify,
+        sourceMap: PROBE_BUNDLE.sourcemap,
+        externalModules: PROBE_BUNDLE.externalModules,
+        banner: PROBE_BUNDLE.banner,
+        // Prefer the ESM builds of dependencies (the AWS SDK ships both).
+        mainFields: ['module', 'main'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            `cp "${configFile}" "${path.join(outputDir, PROBE_BUNDLE.configFileName)}"`,
+          ],
+        },
+      },
+    });
+    this.grantLeastPrivilege(props);
+  }
+
+  private grantLeastPrivilege(props: ProbeFunctionProps): void {
+    this.logGroup.grantWrite(this.role);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PutMetricDataInWatchpostNamespaceOnly',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': props.namespace } },
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PublishFailureDetailToAlertTopics',
+        actions: ['sns:Publish'],
+        resources: [props.topics.critical.topicArn, props.topics.warning.topicArn],
+      }),
+    );
+    if (props.topicKeys.length > 0) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'EncryptMessagesForEncryptedTopics',
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: props.topicKeys.map((k) => k.keyArn),
+        }),
+      );
+    }
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the Watchpost namespace',
+      });
+    }
+  }
+}
+
+const tempDirs: string[] = [];
+
+/** Writes the raw config to a temp file for the bundling hook; removed when the process exits. */
+function writeConfigFile(rawConfig: unknown): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'watchpost-config-'));
+  if (tempDirs.length === 0) process.once('exit', () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  tempDirs.push(dir);
+  const file = path.join(dir, PROBE_BUNDLE.configFileName);
+  writeFileSync(file, `${JSON.stringify(rawConfig, null, 2)}\n`);
+  return file;
+}

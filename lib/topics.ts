@@ -1,0 +1,131 @@
+/**
+ * The topics alarms page through: one per severity, encrypted with a customer
+ * managed key that CloudWatch may use (the AWS managed SNS key does not let
+ * CloudWatch publish, so alarms would fail silently), TLS-only, with the
+ * subscriptions the check file lists under `alerting`.
+ */
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { SEVERITIES, type Severity, type Subscriptions } from './spec/types.ts';
+
+/** Alarm names all start with this, so topic and key policies can name them with one pattern. */
+export const ALARM_NAME_PREFIX = 'watchpost-';
+
+export interface AlertTopicsProps {
+  /** Who is paged per severity (from the check file's `alerting`). */
+  readonly alerting: Record<Severity, Subscriptions>;
+  /**
+   * Existing topics to publish to instead of creating them. A topic of yours
+   * must let CloudWatch alarms publish, and its key (if any) must let
+   * cloudwatch.amazonaws.com use it.
+   * @default - a topic per severity is created, with a customer managed key
+   */
+  readonly topics?: Partial<Record<Severity, sns.ITopic>>;
+  /**
+   * What happens to the key on `cdk destroy`.
+   * @default RemovalPolicy.DESTROY - deletion is scheduled after a 7-day waiting period
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class AlertTopics extends Construct {
+  readonly critical: sns.ITopic;
+  readonly warning: sns.ITopic;
+  /** The key encrypting the topics created here; undefined when every topic was brought. */
+  readonly key?: kms.Key;
+
+  constructor(scope: Construct, id: string, props: AlertTopicsProps) {
+    super(scope, id);
+    const needKey = SEVERITIES.some((s) => !props.topics?.[s]);
+    if (needKey) this.key = this.makeKey(props.removalPolicy ?? RemovalPolicy.DESTROY);
+    const topics = {} as Record<Severity, sns.ITopic>;
+    for (const severity of SEVERITIES) {
+      const topic = props.topics?.[severity] ?? this.makeTopic(severity);
+      subscribe(topic, props.alerting[severity]);
+      topics[severity] = topic;
+    }
+    this.critical = topics.critical;
+    this.warning = topics.warning;
+  }
+
+  topicFor(severity: Severity): sns.ITopic {
+    return severity === 'critical' ? this.critical : this.warning;
+  }
+
+  /** Every key that publishing to the topics needs (the created one and those of brought topics). */
+  get keys(): kms.IKey[] {
+    const keys = new Set<kms.IKey>();
+    for (const topic of [this.critical, this.warning]) if (topic.masterKey) keys.add(topic.masterKey);
+    return [...keys];
+  }
+
+  private makeKey(removalPolicy: RemovalPolicy): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: 'Watchpost: encrypts the alert topics; CloudWatch alarms may use it to publish',
+      enableKeyRotation: true,
+      removalPolicy,
+      // The shortest wait KMS allows: destroy leaves nothing behind for long, yet a mistake can be undone.
+      pendingWindow: Duration.days(7),
+    });
+    const stack = Stack.of(this);
+    // CloudWatch publishes to an encrypted topic only if the key lets it generate data keys.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        // Only on behalf of this account's Watchpost alarms (confused-deputy guard).
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': watchpostAlarmArns(stack) },
+        },
+      }),
+    );
+    return key;
+  }
+
+  private makeTopic(severity: Severity): sns.Topic {
+    const topic = new sns.Topic(this, severity === 'critical' ? 'Critical' : 'Warning', {
+      displayName: `Watchpost ${severity}`,
+      masterKey: this.key,
+      // Deny any publish or subscribe that is not over TLS (aws:SecureTransport false).
+      enforceSSL: true,
+    });
+    const stack = Stack.of(this);
+    // A topic policy replaces SNS's default one, so CloudWatch alarms need their own grant.
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowWatchpostAlarmsToPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': watchpostAlarmArns(stack) },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
+    return topic;
+  }
+}
+
+/** `arn:<partition>:cloudwatch:<region>:<account>:alarm:watchpost-*` */
+export function watchpostAlarmArns(stack: Stack): string {
+  return stack.formatArn({
+    service: 'cloudwatch',
+    resource: 'alarm',
+    resourceName: `${ALARM_NAME_PREFIX}*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+}
+
+function subscribe(topic: sns.ITopic, to: Subscriptions): void {
+  for (const email of to.email) topic.addSubscription(new subs.EmailSubscription(email));
+  for (const url of to.https) topic.addSubscription(new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
+  for (const phone of to.sms) topic.addSubscription(new subs.SmsSubscription(phone));
+}

@@ -1,0 +1,220 @@
+/**
+ * The Watchpost construct: everything `cdk deploy` creates from a check file.
+ * Put it in your own stack with the checks as props (the same shape as
+ * watchpost.yaml), or use WatchpostStack. The parts are exposed for extension.
+ *
+ *   parent stack: key, topics, probe function (+ log group, role), schedules,
+ *                 function alarms, overview dashboard
+ *   nested stacks (Checks01...): the checks' alarms and detail dashboards,
+ *                 split so no template nears CloudFormation's limits
+ */
+import { Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { CheckAlarms, FunctionAlarms, type TopicFor } from './alarms.ts';
+import { CheckDashboard, dashboardUrl, OverviewDashboard } from './dashboard.ts';
+import { planDeployment, SIZING, type CheckPlan, type DeploymentPlan, type Shard } from './plan.ts';
+import { ProbeFunction } from './probe-function.ts';
+import { ProbeSchedules } from './schedules.ts';
+import { formatProblem, type Problem } from './spec/problems.ts';
+import type { FileInput } from './spec/schema.ts';
+import type { Severity } from './spec/types.ts';
+import { validateConfig } from './spec/validate.ts';
+import { AlertTopics } from './topics.ts';
+
+/** Deployment choices that are not part of the check file. */
+export interface WatchpostOptions {
+  /**
+   * Your own topics to page through, per severity. A topic of yours must let
+   * cloudwatch.amazonaws.com publish, and its KMS key (if any) must let
+   * CloudWatch use it. Subscriptions from `alerting` are added to it.
+   * @default - a critical and a warning topic, encrypted with a new customer managed key
+   */
+  readonly topics?: Partial<Record<Severity, sns.ITopic>>;
+  /**
+   * Probe function memory (MB). CPU share grows with memory, and a starved CPU
+   * inflates every latency the probe reads (see README, "Deploying").
+   * @default SIZING.memoryMb (1024)
+   */
+  readonly memoryMb?: number;
+  /**
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+  /**
+   * How long the probe's log lines are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Create the dashboards (an overview plus detail dashboards).
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * Name of the overview dashboard; detail dashboards are `<name>-<stack>-<n>`.
+   * @default 'watchpost'
+   */
+  readonly dashboardName?: string;
+  /**
+   * What `cdk destroy` does with the log group and the topics' KMS key.
+   * @default RemovalPolicy.DESTROY - nothing is left behind (the key's deletion waits the minimum 7 days)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The handler source to bundle. Only for testing the constructs.
+   * @default PROBE_BUNDLE.entry (lambda/handler.ts)
+   */
+  readonly handlerEntry?: string;
+}
+
+/** The check file's content (typed as in watchpost.yaml) plus deployment options. */
+export type WatchpostProps = FileInput & WatchpostOptions;
+
+/** Thrown when the checks are invalid; carries the same problems `watchpost validate` prints. */
+export class WatchpostConfigError extends Error {
+  override name = 'WatchpostConfigError';
+  constructor(readonly problems: Problem[]) {
+    super(`Invalid Watchpost checks (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map(formatProblem).join('\n')}`);
+  }
+}
+
+const OPTION_KEYS = ['topics', 'memoryMb', 'architecture', 'logRetention', 'dashboard', 'dashboardName', 'removalPolicy', 'handlerEntry'] as const;
+
+export class Watchpost extends Construct {
+  readonly plan: DeploymentPlan;
+  readonly topics: AlertTopics;
+  readonly probe: ProbeFunction;
+  readonly function: lambda.IFunction;
+  readonly schedules: ProbeSchedules;
+  /** Every alarm of every check, by alarm name. */
+  readonly alarms: ReadonlyMap<string, cloudwatch.Alarm>;
+  readonly functionAlarms: cloudwatch.Alarm[];
+  /** Overview first, then the detail dashboards. */
+  readonly dashboards: cloudwatch.Dashboard[] = [];
+  readonly shardStacks: CheckShardStack[] = [];
+
+  constructor(scope: Construct, id: string, props: WatchpostProps) {
+    super(scope, id);
+    const raw = stripOptions(props);
+    const validation = validateConfig(raw);
+    if (!validation.ok) throw new WatchpostConfigError(validation.problems);
+    const memoryMb = props.memoryMb ?? SIZING.memoryMb;
+    if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) {
+      throw new WatchpostConfigError([{ where: 'memoryMb', message: `must be a whole number of MB from 128 to 10240, got ${memoryMb}` }]);
+    }
+    const dashboardName = props.dashboardName ?? 'watchpost';
+    if (!/^[A-Za-z0-9_-]{1,200}$/.test(dashboardName)) {
+      throw new WatchpostConfigError([{ where: 'dashboardName', message: `must be 1 to 200 letters, digits, - or _, got ${JSON.stringify(dashboardName)}` }]);
+    }
+    const architecture = props.architecture ?? lambda.Architecture.ARM_64;
+    this.plan = planDeployment(validation.config, {
+      memoryMb,
+      architecture: architecture === lambda.Architecture.X86_64 ? 'x86_64' : 'arm64',
+    });
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+
+    this.topics = new AlertTopics(this, 'Topics', { alerting: validation.config.alerting, topics: props.topics, removalPolicy });
+    const timeout = Duration.seconds(this.plan.functionTimeoutSeconds);
+    this.probe = new ProbeFunction(this, 'Probe', {
+      rawConfig: raw,
+      namespace: this.plan.namespace,
+      topics: { critical: this.topics.critical, warning: this.topics.warning },
+      topicKeys: this.topics.keys,
+      memoryMb,
+      architecture,
+      timeout,
+      logRetention: props.logRetention,
+      removalPolicy,
+      entry: props.handlerEntry,
+    });
+    this.function = this.probe.function;
+    this.schedules = new ProbeSchedules(this, 'Schedules', { fn: this.function, batches: this.plan.batches });
+    this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', { fn: this.function, timeout, topic: this.topics.critical }).alarms;
+
+    const withDashboards = props.dashboard ?? true;
+    const topicFor: TopicFor = (s) => this.topics.topicFor(s);
+    const plans = new Map(this.plan.checks.map((c) => [c.spec.name, c]));
+    const details: Array<{ name: string; checks: string[] }> = [];
+    for (const shard of this.plan.shards) {
+      const stack = new CheckShardStack(this, `Checks${String(shard.index).padStart(2, '0')}`, {
+        shard,
+        plans,
+        namespace: this.plan.namespace,
+        topicFor,
+        dashboardPrefix: withDashboards ? dashboardName : undefined,
+      });
+      this.shardStacks.push(stack);
+      details.push(...stack.detailDashboards);
+    }
+    this.alarms = new Map(this.shardStacks.flatMap((s) => s.namedAlarms));
+    if (withDashboards) {
+      const overview = new OverviewDashboard(this, 'Overview', {
+        dashboardName,
+        availabilityAlarms: this.plan.checks.map((c) => c.alarms.find((a) => a.kind === 'availability')!.alarmName),
+        functionAlarms: this.functionAlarms,
+        details,
+      });
+      this.dashboards.push(overview.dashboard, ...this.shardStacks.flatMap((s) => s.dashboards));
+    }
+  }
+}
+
+interface CheckShardStackProps {
+  readonly shard: Shard;
+  readonly plans: ReadonlyMap<string, CheckPlan>;
+  readonly namespace: string;
+  readonly topicFor: TopicFor;
+  /** Undefined when dashboards are off. */
+  readonly dashboardPrefix?: string;
+}
+
+/** A share of the checks: their alarms and detail dashboards, in a nested stack of its own. */
+export class CheckShardStack extends NestedStack {
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly namedAlarms: Array<[string, cloudwatch.Alarm]> = [];
+  readonly dashboards: cloudwatch.Dashboard[] = [];
+  readonly detailDashboards: Array<{ name: string; checks: string[] }> = [];
+
+  constructor(scope: Construct, id: string, props: CheckShardStackProps) {
+    super(scope, id, { description: `Watchpost checks, stack ${props.shard.index}: alarms and dashboards` });
+    const { shard } = props;
+    shard.dashboards.forEach((checks, d) => {
+      const name = props.dashboardPrefix ? `${props.dashboardPrefix}-${String(shard.index).padStart(2, '0')}-${d + 1}` : undefined;
+      const alarms: cloudwatch.Alarm[] = [];
+      for (const spec of checks) {
+        const plan = props.plans.get(spec.name)!;
+        const made = new CheckAlarms(this, spec.name, {
+          spec,
+          alarms: plan.alarms,
+          namespace: props.namespace,
+          topicFor: props.topicFor,
+          dashboardUrl: name ? dashboardUrl(name) : '',
+        });
+        made.alarms.forEach((alarm, i) => this.namedAlarms.push([plan.alarms[i]!.alarmName, alarm]));
+        alarms.push(...made.alarms);
+      }
+      this.alarms.push(...alarms);
+      if (name) {
+        const dashboard = new CheckDashboard(this, `Dashboard${d + 1}`, {
+          dashboardName: name,
+          namespace: props.namespace,
+          checks,
+          alarms,
+          overviewName: props.dashboardPrefix,
+        });
+        this.dashboards.push(dashboard.dashboard);
+        this.detailDashboards.push({ name, checks: checks.map((c) => c.name) });
+      }
+    });
+  }
+}
+
+function stripOptions(props: WatchpostProps): FileInput {
+  const raw: Record<string, unknown> = { ...props };
+  for (const key of OPTION_KEYS) delete raw[key];
+  return raw as FileInput;
+}

@@ -1,0 +1,266 @@
+/**
+ * The cost model against figures worked out by hand from the us-east-1 price
+ * table. The arithmetic is written next to each expected value. The only
+ * input not worked out by hand is the size of a result log line, which comes
+ * from the representative CheckResult (tested apart, below).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PLATFORM_LOG_BYTES_PER_INVOCATION, representativeResult, resultLogLineBytes } from '../../lib/cost-log-line.ts';
+import {
+  ASSUMED_BATCH_DURATION_MS,
+  costSummaryLine,
+  estimateCost,
+  UnsupportedRegionError,
+  type CheckCost,
+  type CostEstimate,
+} from '../../lib/cost.ts';
+import { planDeployment } from '../../lib/plan.ts';
+import { dashboardCount } from '../../lib/plan-extras.ts';
+import { FREE_TIER, tieredPriceOf, PRICES } from '../../lib/pricing.ts';
+import type { CheckSpec, WatchpostConfig } from '../../lib/spec/types.ts';
+import { checkSpec } from '../fixtures/spec.ts';
+
+const GB = 1024 ** 3;
+
+function config(checks: CheckSpec[], email = 1): WatchpostConfig {
+  const none = { email: [], https: [], sms: [] };
+  return {
+    namespace: 'Watchpost',
+    alerting: {
+      critical: { ...none, email: Array.from({ length: email }, (_, i) => `oncall${i}@example.com`) },
+      warning: none,
+    },
+    checks,
+  };
+}
+
+/** A check with the default metrics, an availability alarm and one latency alarm. */
+function plain(name: string, frequency = 60_000): CheckSpec {
+  return checkSpec({ name, url: `https://${name}.example.com/health`, frequency, assert: { latency: { warning: null, critical: 1000 } } });
+}
+
+function lineOf(check: CheckCost | CostEstimate['shared'], item: string) {
+  const lines = Array.isArray(check) ? check : check.lines;
+  const found = lines.find((l) => l.item === item || l.item.startsWith(`${item} (`));
+  assert.ok(found, `no line "${item}" in ${lines.map((l) => l.item).join(', ')}`);
+  return found;
+}
+
+function near(actual: number, expected: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) < 1e-9, `${what}: got ${actual}, expected ${expected}`);
+}
+
+describe('cost model: 1 check at 1m', () => {
+  const spec = plain('solo');
+  const e = estimateCost(config([spec]));
+  const c = e.checks[0]!;
+
+  it('prices every line from runs, memory, architecture and the plan', () => {
+    assert.equal(ASSUMED_BATCH_DURATION_MS, 1_500);
+    // 730 h × 60 = 43,800 runs; a batch of one check, so 43,800 invocations, all its own.
+    near(lineOf(c, 'Scheduler invocations').quantity, 43_800, 'schedules');
+    near(lineOf(c, 'Scheduler invocations').monthly, 43_800 * (1 / 1e6), 'schedules $'); // $0.0438
+    near(lineOf(c, 'Lambda requests').monthly, 43_800 * (0.2 / 1e6), 'requests $'); // $0.00876
+    // 1,024 MB = 1 GB × 1.5 s × 43,800 = 65,700 GB-s at the arm64 $0.0000133334.
+    near(lineOf(c, 'Lambda compute').quantity, 65_700, 'GB-s');
+    near(lineOf(c, 'Lambda compute').monthly, 65_700 * 0.0000133334, 'GB-s $'); // $0.87600438
+    assert.match(lineOf(c, 'Lambda compute').item, /arm64, 1024 MB/);
+    // One PutMetricData call per invocation at $0.01 per 1,000.
+    near(lineOf(c, 'PutMetricData requests').monthly, 43_800 * (0.01 / 1000), 'PutMetricData $'); // $0.438
+    // Success and Duration: 2 × $0.30.
+    near(lineOf(c, 'Custom metrics').quantity, 2, 'metrics');
+    near(lineOf(c, 'Custom metrics').monthly, 0.6, 'metrics $');
+    // Availability + latency-critical: 2 alarm metrics × $0.10.
+    near(lineOf(c, 'Alarms').monthly, 0.2, 'alarms $');
+    // 2 incidents × 3 publishes = 6 publishes; × 1 email subscriber = 6 emails; 2 KMS requests a publish.
+    near(lineOf(c, 'SNS publishes').monthly, 6 * (0.5 / 1e6), 'publishes $'); // $0.000003
+    near(lineOf(c, 'SNS email deliveries').monthly, 6 * (2 / 100_000), 'emails $'); // $0.00012
+    near(lineOf(c, 'KMS requests').monthly, 12 * (0.03 / 10_000), 'KMS requests $'); // $0.000036
+    // The whole stack-wide cost is this one check's: key $1, one dashboard $3, 3 function alarms $0.30.
+    near(lineOf(c, 'Share: KMS key').monthly, 1, 'key share');
+    near(lineOf(c, 'Share: Dashboards').monthly, 3, 'dashboard share');
+    near(lineOf(c, 'Share: Probe function alarms').monthly, 0.3, 'function alarms share');
+  });
+
+  it('totals to $6.4667 plus the log lines', () => {
+    const logGb = (43_800 * resultLogLineBytes(spec) + 43_800 * PLATFORM_LOG_BYTES_PER_INVOCATION) / GB;
+    near(lineOf(c, 'Log ingestion').quantity, logGb, 'log GB');
+    // 0.0438 + 0.00876 + 0.87600438 + 0.438 + 0.6 + 0.2 + 0.000003 + 0.00012 + 0.000036 + 1 + 3 + 0.3 = 6.46672338
+    near(c.monthly, 6.46672338 + logGb * 0.5, 'check total');
+    near(e.totalMonthly, c.monthly, 'total');
+  });
+
+  it('is dominated by the fixed costs, which the free tier mostly removes', () => {
+    const fixed = 1 + 3 + 0.3;
+    assert.ok(fixed / c.monthly > 0.6, `fixed ${fixed} of ${c.monthly}`);
+    // Free: 3 dashboards ($3), 10 alarm metrics (all 5: $0.50), 10 metrics (both: $0.60), the Lambda,
+    // scheduler, API-request, log, SNS and KMS allowances (all of this check's use). Only the key stays.
+    near(e.detail.freeTierMonthly, c.monthly - 1, 'free tier');
+  });
+
+  it('compares with CloudWatch Synthetics and Route 53', () => {
+    // 43,800 runs × $0.0012 = $52.56, plus the canary's Lambda: 43,800 requests and
+    // 43,800 × (1,000/1,024) GB × 5 s = 213,867.1875 GB-s at x86_64 $0.0000166667.
+    near(c.cloudwatchSyntheticsMonthly, 52.56 + 43_800 * (0.2 / 1e6) + 213_867.1875 * 0.0000166667, 'synthetics');
+    // AWS endpoint $0.50 + HTTPS $1 + latency measurement $1.
+    near(c.route53Monthly, 2.5, 'route 53');
+    assert.deepEqual(c.detail.route53Features, ['HTTPS', 'latency measurement']);
+  });
+});
+
+describe('cost model: 50 checks at 1m and 5m, timings on', () => {
+  // 30 checks at 1m, 20 at 5m; each publishes Success, Duration and 5 phase timings = 7 metrics.
+  const specs = [
+    ...Array.from({ length: 30 }, (_, i) => checkSpec({ ...plain(`m${i}`), metrics: { timings: true } })),
+    ...Array.from({ length: 20 }, (_, i) => checkSpec({ ...plain(`f${i}`, 300_000), metrics: { timings: true } })),
+  ];
+  const e = estimateCost(config(specs));
+  const byName = new Map(e.checks.map((c) => [c.name, c]));
+
+  it('divides each batch\'s invocations among its checks', () => {
+    // Batches: f1m-0 = 25 checks, f1m-1 = 5 checks, f5m-0 = 20 checks (8,760 runs a month at 5m).
+    assert.equal(e.detail.batches, 3);
+    const first = byName.get('m0')!;
+    const tail = byName.get('m29')!;
+    const slow = byName.get('f0')!;
+    near(lineOf(first, 'Lambda requests').quantity, 43_800 / 25, 'f1m-0 share'); // 1,752
+    near(lineOf(tail, 'Lambda requests').quantity, 43_800 / 5, 'f1m-1 share'); // 8,760
+    near(lineOf(slow, 'Lambda requests').quantity, 8_760 / 20, 'f5m-0 share'); // 438
+    near(lineOf(first, 'Lambda compute').quantity, 1_752 * 1.5, 'GB-s'); // 2,628
+    // 25 checks × 7 datapoints = 175 per call: one PutMetricData call per invocation.
+    near(lineOf(first, 'PutMetricData requests').quantity, 1_752, 'PutMetricData share');
+    near(lineOf(first, 'Custom metrics').monthly, 7 * 0.3, 'metrics $'); // 350 metrics, all in the $0.30 tier
+  });
+
+  it('totals by hand', () => {
+    // Invocations: 43,800 × 2 batches + 8,760 = 96,360; GB-s: 96,360 × 1.5 = 144,540.
+    // 96,360 × $1/M (schedules) = 0.09636; × $0.20/M (requests) = 0.019272;
+    // 144,540 × 0.0000133334 = 1.927209636; PutMetricData 96,360 × $0.01/1,000 = 0.9636;
+    // metrics 350 × 0.30 = 105; alarms 100 × 0.10 = 10; SNS 300 publishes = 0.00015, 300 emails = 0.006;
+    // KMS 600 requests = 0.0018; key 1; dashboards 2 × 3 = 6 (25 checks each); function alarms 0.30.
+    const fixed = 0.09636 + 0.019272 + 1.927209636 + 0.9636 + 105 + 10 + 0.00015 + 0.006 + 0.0018 + 1 + 6 + 0.3;
+    const logBytes = specs.reduce((s, spec) => s + (spec.frequency === 60_000 ? 43_800 : 8_760) * resultLogLineBytes(spec), 0) +
+      96_360 * PLATFORM_LOG_BYTES_PER_INVOCATION;
+    near(e.totalMonthly, fixed + (logBytes / GB) * 0.5, 'total');
+    near(e.detail.dashboards, 2, 'dashboards');
+    near(lineOf(e.shared, 'Dashboards').monthly, 6, 'shared dashboards');
+    near(e.totalMonthly, e.checks.reduce((s, c) => s + c.monthly, 0), 'total = sum of checks');
+  });
+});
+
+describe('cost model: 1,000 checks, where the metric tiers matter', () => {
+  // Each: Success, Duration, 5 timings, CertDaysRemaining, CacheHit, 3 Server-Timing entries = 12 metrics.
+  const specs = Array.from({ length: 1000 }, (_, i) =>
+    checkSpec({
+      name: `c${i}`,
+      url: `https://c${i}.example.com/`,
+      assert: { certificate: { minDaysRemaining: 14 } },
+      metrics: { timings: true, cache: true, serverTiming: ['db', 'app', 'cache'] },
+    }),
+  );
+  const e = estimateCost(config(specs));
+
+  it('prices 12,000 metrics as 10,000 × $0.30 + 2,000 × $0.10', () => {
+    assert.equal(e.detail.customMetrics, 12_000);
+    // 3,000 + 200 = $3,200 for 12,000 metrics: $0.2667 a metric on average, $3.20 a check.
+    near(tieredPriceOf(PRICES['us-east-1']!.cloudwatch.metrics, 12_000), 3_200, 'tiered');
+    for (const c of [e.checks[0]!, e.checks[999]!]) near(lineOf(c, 'Custom metrics').monthly, 3.2, `${c.name} metrics`);
+    const metrics = e.checks.reduce((s, c) => s + lineOf(c, 'Custom metrics').monthly, 0);
+    near(metrics, 3_200, 'all metrics');
+  });
+
+  it('counts alarms, dashboards and batches from the plan', () => {
+    // Availability + certificate per check: 2,000, plus the function's 3.
+    assert.equal(e.detail.alarmMetrics, 2_003);
+    // Dashboards are however many the plan's shards hold (their split is the plan's business), $3 each;
+    // at 25 checks a dashboard at least 40. 25 checks a batch: 40 batches.
+    const dashboards = dashboardCount(planDeployment(config(specs)));
+    assert.ok(dashboards >= 40, `dashboards ${dashboards}`);
+    assert.equal(e.detail.dashboards, dashboards);
+    near(lineOf(e.shared, 'Dashboards').monthly, dashboards * 3, 'dashboards $');
+    assert.equal(e.detail.batches, 40);
+    // 25 × 12 = 300 datapoints an invocation: still one PutMetricData call.
+    near(lineOf(e.checks[0]!, 'PutMetricData requests').quantity, 43_800 / 25, 'PutMetricData');
+  });
+
+  it('says what the free tier would remove, each allowance at most once', () => {
+    // Lambda: 40 batches × 43,800 = 1,752,000 requests, 1M free = $0.20; 2,628,000 GB-s, 400,000 free
+    // = 400,000 × 0.0000133334 = $5.33336. Metrics: the first 10 at $0.30 = $3. Alarm metrics: 10 × $0.10 = $1.
+    // PutMetricData: 1,752,000 calls, 1M free = $10. Dashboards: 3 × $3 = $9. Logs: far above 5 GB, so
+    // 5 × $0.50 = $2.50. Schedules: 1,752,000 of the 14M free = $1.752. SNS: 6,000 publishes (all free)
+    // = $0.003, 6,000 emails, 1,000 free = $0.02. KMS: 12,000 requests (all free) = $0.036.
+    assert.equal(FREE_TIER.metrics, 10);
+    near(e.detail.freeTierMonthly, 0.2 + 5.33336 + 3 + 1 + 10 + 9 + 2.5 + 1.752 + 0.003 + 0.02 + 0.036, 'free tier');
+  });
+});
+
+describe('cost model: edges', () => {
+  it('needs a second PutMetricData call when a batch has more than 1,000 datapoints', () => {
+    // 25 checks × (2 + 45 Server-Timing entries) = 1,175 datapoints: 2 calls an invocation.
+    const entries = Array.from({ length: 45 }, (_, i) => `e${i}`);
+    const specs = Array.from({ length: 25 }, (_, i) => checkSpec({ name: `s${i}`, url: 'https://a.example/', metrics: { serverTiming: entries } }));
+    const e = estimateCost(config(specs));
+    near(lineOf(e.checks[0]!, 'PutMetricData requests').quantity, (43_800 * 2) / 25, 'two calls shared by 25');
+  });
+
+  it('refuses a region without prices, naming the supported ones', () => {
+    assert.throws(() => estimateCost(config([plain('a')]), { region: 'mars-north-1' }), (err: unknown) => {
+      assert.ok(err instanceof UnsupportedRegionError);
+      assert.equal(err.message, 'no prices for region "mars-north-1"; supported: us-east-1');
+      return true;
+    });
+  });
+
+  it('follows the plan options (memory, architecture)', () => {
+    const e = estimateCost(config([plain('a')]), { plan: { memoryMb: 512, architecture: 'x86_64' } });
+    const compute = lineOf(e.checks[0]!, 'Lambda compute');
+    assert.match(compute.item, /x86_64, 512 MB/);
+    // 43,800 × 0.5 GB × 1.5 s = 32,850 GB-s at $0.0000166667.
+    near(compute.monthly, 32_850 * 0.0000166667, 'x86 GB-s $');
+  });
+
+  it('asks Route 53 for string matching for body and JSON assertions, and says what it cannot check', () => {
+    const spec = checkSpec({
+      name: 'api',
+      url: 'http://api.example.com/',
+      method: 'POST',
+      assert: { status: [201], json: [{ path: 'ok', operator: 'equals', value: true }], headers: [{ name: 'x', operator: 'absent', value: true }] },
+    });
+    const c = estimateCost(config([spec])).checks[0]!;
+    // http: no HTTPS feature; $0.50 + string matching $1.
+    near(c.route53Monthly, 1.5, 'route 53');
+    assert.deepEqual(c.detail.route53Cannot, ['JSON paths', 'headers', 'a status narrower than 2xx-3xx', 'POST requests']);
+  });
+});
+
+describe('result log line', () => {
+  it('is one JSON CheckResult after the Lambda text prefix, with every assertion the check makes', () => {
+    const spec = checkSpec({
+      name: 'shop',
+      url: 'https://shop.example.com/',
+      assert: { body: { contains: 'Add to cart', notContains: null, matches: null }, certificate: { minDaysRemaining: 14 } },
+    });
+    const result = representativeResult(spec);
+    assert.deepEqual(result.assertions.map((a) => a.type), ['status', 'body', 'certificate']);
+    assert.equal(result.certificate?.subject, 'shop.example.com');
+    const bytes = resultLogLineBytes(spec);
+    const json = JSON.stringify(result);
+    // Prefix: 24-byte timestamp, 36-byte request id, "INFO", three tabs; then the JSON and a newline.
+    assert.equal(bytes, 24 + 1 + 36 + 1 + 4 + 1 + Buffer.byteLength(json) + 1);
+  });
+});
+
+describe('costSummaryLine', () => {
+  it('says checks, the monthly estimate and the per-check average in one line', () => {
+    const line = costSummaryLine(config([plain('a'), plain('b')]));
+    const e = estimateCost(config([plain('a'), plain('b')]));
+    const total = e.totalMonthly.toFixed(2);
+    const average = (e.totalMonthly / 2).toFixed(2);
+    assert.equal(
+      line,
+      `Watchpost cost estimate: 2 checks, $${total}/month in us-east-1 ($${average} per check, list prices without free tier; details: npx watchpost cost)`,
+    );
+    assert.doesNotMatch(line, /\n/);
+  });
+});
