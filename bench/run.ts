@@ -12,7 +12,7 @@
  *   5. accuracy of a 25-check batch under Lambda-like CPU shares (cgroup quota)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,10 +30,14 @@ const FIRST_PROBE_PROCESSES = 6;
 const COST_PROBES = 100;
 const CONCURRENT_CHECKS = 500;
 const BATCH = 25;
-const BATCHES_PER_SHARE = 3;
+const BATCHES_PER_SHARE = 4;
 /** Lambda: one vCPU at 1,769 MB, CPU proportional to memory below that. */
 const FULL_VCPU_MB = 1769;
-const SHARES = [0.07, 0.15, 0.29, 0.58, 1];
+/** Lambda memory sizes to emulate; the CPU share is memory / 1,769 MB. */
+const MEMORY_MB = [128, 256, 512, 1024, 1769];
+/** Memory sizes and batch sizes compared for the batch-size choice. */
+const SIZE_MEMORY_MB = [512, 1024];
+const BATCH_SIZES = [10, 25, 50];
 /** Hard stop, so a wedged target can never keep the bench running. */
 const BENCH_LIMIT_MS = 240_000;
 
@@ -42,6 +46,8 @@ type Scheme = 'http' | 'https';
 const children: ChildProcess[] = [];
 let quota: CpuQuota | null = null;
 let tmp = '';
+let certFile = '';
+let environment: { ca: string } = { ca: '' };
 
 const watchdog = setTimeout(() => {
   process.stderr.write(`bench: gave up after ${BENCH_LIMIT_MS / 1000} s\n`);
@@ -65,15 +71,20 @@ async function main(): Promise<void> {
   out(`Machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ` +
     `Linux ${os.release()}, Node ${process.version}, ${execFileSync('curl', ['--version'], { encoding: 'utf8' }).split(' ').slice(0, 2).join(' ')}`);
 
+  out(`Load average at start: ${loadAverage()} (other work on the machine inflates every figure)`);
+
   tmp = mkdtempSync(path.join(os.tmpdir(), 'watchpost-bench-'));
   const { cert, key } = selfSignedCert(tmp);
+  certFile = cert;
+  // The probe verifies TLS as deployed, trusting the bench's certificate; curl runs with -k.
+  environment = { ca: readFileSync(cert, 'utf8') };
   const ports = await startTarget(cert, key);
   const base: Record<Scheme, string> = { http: `http://127.0.0.1:${ports.http}`, https: `https://127.0.0.1:${ports.https}` };
-  out(`Target: separate Node process, http ${base.http}, https ${base.https} (self-signed RSA 2048)`);
+  out(`Target: separate Node process, http ${base.http}, https ${base.https} (self-signed ECDSA P-256, verified by the probe as a trusted CA; curl -k)`);
   out();
 
   // Warm this process's probe code path before anything is measured in it.
-  await runChecks(benchSpecs([`${base.http}/delay/0`, `${base.https}/delay/0`], 'warm'));
+  await runChecks(benchSpecs([`${base.http}/delay/0`, `${base.https}/delay/0`], 'warm'), { environment });
 
   // 1. Accuracy, interleaved so both tools see the same machine state.
   out('## 1. Accuracy: |measured total - injected delay| (ms), fresh connection per probe');
@@ -86,7 +97,7 @@ async function main(): Promise<void> {
       const probe: number[] = [];
       const curl: number[] = [];
       for (let i = 0; i < SAMPLES[delay]; i++) {
-        probe.push((await runChecks(benchSpecs([url], 'acc')))[0]!.timings.total);
+        probe.push(await probeTotal(url));
         curl.push(await curlTotalMs(url));
       }
       const pe = errors(probe, delay);
@@ -119,7 +130,7 @@ async function main(): Promise<void> {
     const url = `${base[scheme]}/delay/0`;
     const cpu = process.cpuUsage();
     const t0 = performance.now();
-    for (let i = 0; i < COST_PROBES; i++) await runChecks(benchSpecs([url], 'cost'));
+    for (let i = 0; i < COST_PROBES; i++) await probeTotal(url);
     const wall = performance.now() - t0;
     const used = process.cpuUsage(cpu);
     costRows.push([scheme, ms((used.user + used.system) / 1000 / COST_PROBES, 2), ms(wall / COST_PROBES, 2)]);
@@ -137,7 +148,7 @@ async function main(): Promise<void> {
       const specs = benchSpecs(Array.from({ length: CONCURRENT_CHECKS }, (_, i) => `${base[scheme]}/delay/200?check=${i}`), 'many');
       const cpu = process.cpuUsage();
       const t0 = performance.now();
-      const results = await runChecks(specs, { concurrency });
+      const results = await runChecks(specs, { concurrency, environment });
       const wall = performance.now() - t0;
       const used = process.cpuUsage(cpu);
       const totals = results.map((r) => r.timings.total);
@@ -156,53 +167,84 @@ async function main(): Promise<void> {
   out();
 
   // 5. A batch under a Lambda-like CPU share.
-  out(`## 5. Accuracy under a CPU quota: batches of ${BATCH} concurrent checks on http /delay/100, ${BATCHES_PER_SHARE} batches per share`);
+  out(`## 5. Accuracy under a CPU quota: batches of concurrent checks on /delay/100, ${BATCHES_PER_SHARE} batches per row`);
   out();
   const made = createCpuQuota(`watchpost-bench-${process.pid}`);
   if ('unavailable' in made) {
     out(`Skipped: ${made.unavailable}.`);
   } else {
     quota = made;
-    out(`Quota: ${quota.describe}; the worker is moved into the group after its warm-up probe (a warm invocation).`);
+    out(`Quota: ${quota.describe}; the worker is moved into the group after a warm-up batch (a warm invocation).`);
     out();
-    const worker = await startWorker(`${base.http}/delay/0`);
+    const worker = await startWorker(`${base.https}/delay/0`);
     quota.add(worker.pid);
-    const rows: string[][] = [];
-    for (const share of SHARES) {
-      quota.setShare(share);
+    /** Error figures of BATCHES_PER_SHARE batches of `size` checks under the current quota. */
+    const measure = async (scheme: Scheme, size: number) => {
       const totals: number[] = [];
       const cpu: number[] = [];
       const wall: number[] = [];
       for (let b = 0; b < BATCHES_PER_SHARE; b++) {
-        const urls = Array.from({ length: BATCH }, (_, i) => `${base.http}/delay/100?check=${i}`);
-        const r = await worker.batch(urls);
+        const r = await worker.batch(Array.from({ length: size }, (_, i) => `${base[scheme]}/delay/100?check=${i}`));
+        if (r.ok !== size) throw new Error(`${size - r.ok} of ${size} ${scheme} probes failed under the quota`);
         totals.push(...r.totals);
         cpu.push(r.cpuMs);
         wall.push(r.wallMs);
       }
       const e = errors(totals, 100);
-      rows.push([
-        `${Math.round(share * 100)} %`,
-        `${Math.round(share * FULL_VCPU_MB)} MB`,
-        ms(median(e)),
-        ms(percentile(e, 95)),
-        ms(Math.max(...e)),
-        ms(median(cpu), 0),
-        ms(median(wall), 0),
+      return { median: median(e), p95: percentile(e, 95), cpu: median(cpu), wall: median(wall) };
+    };
+
+    const shareRows: string[][] = [];
+    for (const memoryMb of MEMORY_MB) {
+      quota.setShare(memoryMb / FULL_VCPU_MB);
+      const http = await measure('http', BATCH);
+      const https = await measure('https', BATCH);
+      shareRows.push([
+        `${memoryMb} MB`,
+        `${((memoryMb / FULL_VCPU_MB) * 100).toFixed(1)} %`,
+        ms(http.median), ms(http.p95),
+        ms(https.median), ms(https.p95),
+        ms(https.cpu, 0), ms(https.wall, 0),
       ]);
     }
+    out(`### 5a. Batch of ${BATCH} by Lambda memory (CPU share = memory / ${FULL_VCPU_MB} MB)`);
+    out();
+    out(table(['Lambda memory', 'CPU share', 'http error median', 'http p95', 'https error median', 'https p95', 'https batch CPU ms', 'https batch wall ms'], shareRows));
+    out();
+
+    const sizeRows: string[][] = [];
+    for (const memoryMb of SIZE_MEMORY_MB) {
+      quota.setShare(memoryMb / FULL_VCPU_MB);
+      for (const size of BATCH_SIZES) {
+        const https = await measure('https', size);
+        sizeRows.push([`${memoryMb} MB`, String(size), ms(https.median), ms(https.p95), ms(https.cpu, 0), ms(https.wall, 0)]);
+      }
+    }
+    out(`### 5b. https batch size at ${SIZE_MEMORY_MB.join(' and ')} MB`);
+    out();
+    out(table(['Lambda memory', 'batch size', 'https error median', 'https p95', 'batch CPU ms', 'batch wall ms'], sizeRows));
     worker.stop();
-    out(table(['CPU share', 'Lambda memory', 'error median', 'error p95', 'error max', 'batch CPU ms', 'batch wall ms'], rows));
   }
   out();
-  out(`Bench finished in ${ms((performance.now() - started) / 1000, 0)} s.`);
+  out(`Bench finished in ${ms((performance.now() - started) / 1000, 0)} s; load average at the end: ${loadAverage()}.`);
+}
+
+function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(' / ');
+}
+
+/** One probe in this process; a failed probe would make the figures meaningless, so it stops the bench. */
+async function probeTotal(url: string): Promise<number> {
+  const [result] = await runChecks(benchSpecs([url], 'probe'), { environment });
+  if (!result!.ok) throw new Error(`probe of ${url} failed: ${result!.failure?.message}`);
+  return result!.timings.total;
 }
 
 function selfSignedCert(dir: string): { cert: string; key: string } {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
   execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
   ], { stdio: 'ignore' });
   return { cert, key };
@@ -236,7 +278,7 @@ async function startTarget(cert: string, key: string): Promise<Record<Scheme, nu
 }
 
 async function firstProbeTotal(url: string): Promise<number> {
-  const child = nodeChild('worker.ts', ['first', url]);
+  const child = nodeChild('worker.ts', [certFile, 'first', url]);
   child.stdin!.end();
   const line = await lineReader(child)();
   await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
@@ -253,7 +295,7 @@ interface BatchReport {
 }
 
 async function startWorker(warmUrl: string): Promise<{ pid: number; batch(urls: string[]): Promise<BatchReport>; stop(): void }> {
-  const child = nodeChild('worker.ts', ['serve']);
+  const child = nodeChild('worker.ts', [certFile, 'serve']);
   const next = lineReader(child);
   if ((await next()) !== 'ready') throw new Error('bench worker did not start');
   const batch = async (urls: string[]) => {

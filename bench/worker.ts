@@ -2,20 +2,22 @@
  * A probe process the bench controls, so it can be measured fresh (the first
  * probe after start) or moved into a CPU-limited cgroup.
  *
- *   worker.ts first URL     one probe right after start; prints {"total": ms, "ok": bool}, exits
- *   worker.ts serve         reads JSON commands on stdin, one per line:
+ *   worker.ts CA.pem first URL   one probe right after start; prints {"total": ms, "ok": bool}, exits
+ *   worker.ts CA.pem serve       reads JSON commands on stdin, one per line:
  *                             {"cmd":"batch","urls":[...]} -> {"totals":[...],"ok":n,"cpuMs":n,"wallMs":n}
  *                           and exits when stdin closes.
  */
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { runChecks } from '../lambda/runner.ts';
 import { benchSpecs } from './specs.ts';
 
-const [mode, url] = process.argv.slice(2);
+const [caFile, mode, url] = process.argv.slice(2);
+const environment = { ca: caFile ? readFileSync(caFile, 'utf8') : [] };
 
 if (mode === 'first' && url) {
-  const [result] = await runChecks(benchSpecs([url], 'first'));
+  const [result] = await runChecks(benchSpecs([url], 'first'), { environment });
   process.stdout.write(`${JSON.stringify({ total: result!.timings.total, ok: result!.ok })}\n`);
 } else if (mode === 'serve') {
   process.stdout.write('ready\n');
@@ -24,7 +26,7 @@ if (mode === 'first' && url) {
     const specs = benchSpecs(command.urls, 'batch');
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const results = await runChecks(specs, { concurrency: specs.length });
+    const results = await runChecks(specs, { concurrency: specs.length, environment });
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     process.stdout.write(
@@ -37,6 +39,6 @@ if (mode === 'first' && url) {
     );
   }
 } else {
-  process.stderr.write('usage: worker.ts first URL | worker.ts serve\n');
+  process.stderr.write('usage: worker.ts CA.pem first URL | worker.ts CA.pem serve\n');
   process.exitCode = 2;
 }

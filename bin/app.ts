@@ -26,6 +26,8 @@ if (!loaded.ok) {
 // The construct takes the file as written (it validates again and bundles it beside the handler).
 const raw = parseDocument(readFileSync(file, 'utf8')).toJS({ maxAliasCount: 100 }) as FileInput;
 const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? 'Watchpost';
+// -c checkStacks=32 pins the number of nested check stacks (see WatchpostOptions.checkStacks).
+const checkStacks = app.node.tryGetContext('checkStacks') as string | number | undefined;
 
-new WatchpostStack(app, stackName, { watchpost: raw });
+new WatchpostStack(app, stackName, { watchpost: { ...raw, ...(checkStacks === undefined ? {} : { checkStacks: Number(checkStacks) }) } });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -2,12 +2,20 @@
  * Runs a batch of checks concurrently with a concurrency cap and an overall
  * deadline; returns one CheckResult per check in input order.
  *
- * CONTRACT (implemented by the probe issue):
+ * CONTRACT:
  *   runChecks(specs, options) never throws for a failing endpoint; a check
- *   that cannot finish before `deadline` yields a timeout result.
+ *   that cannot finish before `deadline` yields a timeout result. Every
+ *   attempt's budget is clipped to the deadline, so the batch returns on time
+ *   even when every target hangs, and it leaves no sockets or timers behind.
  */
-import type { CheckSpec } from '../lib/spec/types.ts';
 import type { CheckResult } from '../lib/spec/result.ts';
+import { RETRY_BACKOFF_MS } from '../lib/spec/retry.ts';
+import type { CheckSpec } from '../lib/spec/types.ts';
+import { checkOnce } from './probe/check.ts';
+import { PROBE_CODES } from './probe/classify.ts';
+import type { ProbeEnvironment } from './probe/http.ts';
+import { emptyTimings } from './probe/timeline.ts';
+import { warmUp } from './probe/warm-up.ts';
 
 export interface RunOptions {
   /** Most probes in flight at once. @default 50 */
@@ -16,8 +24,125 @@ export interface RunOptions {
   deadline?: number;
   /** Called as each check finishes (for streaming reporters). */
   onResult?: (result: CheckResult, index: number) => void;
+  /** Name resolution and trusted CAs; tests and benches inject theirs. @default the system's */
+  environment?: ProbeEnvironment;
 }
 
-export async function runChecks(_specs: CheckSpec[], _options: RunOptions = {}): Promise<CheckResult[]> {
-  throw new Error('runChecks: not implemented yet');
+export const DEFAULT_CONCURRENCY = 50;
+/**
+ * Kept back from the deadline for what follows an attempt's timer: closing
+ * the connection and building the result, on an event loop that may be busy.
+ */
+export const DEADLINE_MARGIN_MS = 25;
+/** The warm-up is skipped when the deadline is closer than this (ms). */
+const WARM_UP_MIN_REMAINING_MS = 2_000;
+/** A retry is not started with less time than this left (ms): it could only time out. */
+const MIN_RETRY_BUDGET_MS = 100;
+
+export async function runChecks(specs: CheckSpec[], options: RunOptions = {}): Promise<CheckResult[]> {
+  if (specs.length === 0) return [];
+  const { deadline } = options;
+  if (deadline === undefined || deadline - Date.now() > WARM_UP_MIN_REMAINING_MS) await warmUp();
+
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
+  const results: CheckResult[] = new Array(specs.length);
+  let callbackError: { error: unknown } | null = null;
+  let next = 0;
+  const worker = async () => {
+    while (next < specs.length) {
+      const index = next++;
+      const result = await runCheck(specs[index]!, options);
+      results[index] = result;
+      try {
+        options.onResult?.(result, index);
+      } catch (error) {
+        // A reporter's bug must not strand the other probes; it surfaces once the batch is done.
+        callbackError ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, specs.length) }, worker));
+  if (callbackError) throw (callbackError as { error: unknown }).error;
+  return results;
+}
+
+/** One check with its retries: each attempt on a fresh connection, retried only after a retryable failure. */
+async function runCheck(spec: CheckSpec, options: RunOptions): Promise<CheckResult> {
+  const startedAt = new Date().toISOString();
+  let last: CheckResult | null = null;
+  for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
+    const budgetMs = budgetFor(spec, options.deadline);
+    if (budgetMs <= 0) break;
+    try {
+      last = await checkOnce(spec, { ...options.environment, budgetMs });
+    } catch (error) {
+      last = internalError(spec, error);
+    }
+    last.attempts = attempt;
+    if (last.ok || !last.failure?.retryable || attempt > spec.retries) break;
+    if (budgetFor(spec, options.deadline) < RETRY_BACKOFF_MS + MIN_RETRY_BUDGET_MS) break;
+    await sleep(RETRY_BACKOFF_MS);
+  }
+  const result = last ?? deadlineResult(spec);
+  result.startedAt = startedAt;
+  return result;
+}
+
+function budgetFor(spec: CheckSpec, deadline: number | undefined): number {
+  if (deadline === undefined) return spec.timeout;
+  return Math.min(spec.timeout, Math.floor(deadline - DEADLINE_MARGIN_MS - Date.now()));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function blank(spec: CheckSpec): CheckResult {
+  return {
+    name: spec.name,
+    url: spec.url,
+    method: spec.method,
+    ok: false,
+    startedAt: new Date().toISOString(),
+    statusCode: null,
+    timings: emptyTimings(),
+    failure: null,
+    assertions: [],
+    attempts: 0,
+    redirects: 0,
+    bodyBytes: 0,
+    bodyExcerpt: null,
+    responseHeaders: null,
+    certificate: null,
+    cache: null,
+    serverTiming: null,
+  };
+}
+
+function deadlineResult(spec: CheckSpec): CheckResult {
+  return {
+    ...blank(spec),
+    failure: {
+      kind: 'timeout',
+      message: `not run: the batch deadline passed before the check could start (timeout ${spec.timeout} ms)`,
+      retryable: true,
+      phase: null,
+      code: PROBE_CODES.deadline,
+    },
+  };
+}
+
+/** The probe never throws by design; if it does, that is a Watchpost bug, reported as data rather than losing the batch. */
+function internalError(spec: CheckSpec, error: unknown): CheckResult {
+  return {
+    ...blank(spec),
+    attempts: 1,
+    failure: {
+      kind: 'protocol',
+      message: `internal probe error (a Watchpost bug, not the target's): ${error instanceof Error ? error.message : String(error)}`,
+      retryable: false,
+      phase: null,
+      code: PROBE_CODES.internal,
+    },
+  };
 }

@@ -40,7 +40,7 @@ export function resultLogLineBytes(spec: CheckSpec, context: LogContext): number
     total: r.timings.total,
     region: context.region,
     batch: context.batch,
-    url: r.url,
+    url: loggedUrl(r.url),
     attempts: r.attempts,
     startedAt: r.startedAt,
     message: null,
@@ -156,6 +156,18 @@ function representativeAssertions(spec: CheckSpec): AssertionResult[] {
 
 function pass(type: AssertionResult['type'], message: string, actual: unknown, expected: unknown): AssertionResult {
   return { type, ok: true, severity: 'critical', message, actual, expected };
+}
+
+/** The URL as the log shows it: a password in it replaced (the runtime's scrubber does the same). */
+function loggedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = 'redacted';
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
 function hostOf(url: string): string {

@@ -38,10 +38,10 @@ export const ASSUMED_BATCH_DURATION_MS = 1_500;
 export const ASSUMED_INCIDENTS_PER_CHECK = 2;
 
 /**
- * SNS publishes per incident: the availability alarm entering ALARM, leaving
- * it (OK), and the probe's own failure-detail message.
+ * SNS publishes per incident: the availability alarm's ALARM and OK actions,
+ * and the probe's own failure-detail and recovery notices.
  */
-export const SNS_PUBLISHES_PER_INCIDENT = 3;
+export const SNS_PUBLISHES_PER_INCIDENT = 4;
 
 /**
  * KMS requests per publish to the encrypted topics: the publisher's
@@ -179,13 +179,20 @@ export function estimateCost(config: WatchpostConfig, options: CostOptions = {})
   };
 }
 
-/** One line for `cdk synth`: checks, the monthly estimate and the per-check average. */
+/**
+ * One line for `cdk synth`: checks, the monthly estimate and the per-check
+ * average. Never throws for a region: one without prices (or a deploy-time
+ * token) is estimated at us-east-1 prices, and the line says so.
+ */
 export function costSummaryLine(config: WatchpostConfig, options: CostOptions = {}): string {
-  const e = estimateCost(config, options);
+  const asked = options.region ?? DEFAULT_REGION;
+  const priced = pricesFor(asked) ? asked : DEFAULT_REGION;
+  const e = estimateCost(config, { ...options, region: priced });
   const n = e.checks.length;
   const average = n > 0 ? e.totalMonthly / n : 0;
+  const where = priced === asked ? `in ${priced}` : `at ${priced} prices (none listed for ${asked})`;
   return (
-    `Watchpost cost estimate: ${n} check${n === 1 ? '' : 's'}, ${usd(e.totalMonthly)}/month in ${e.region} ` +
+    `Watchpost cost estimate: ${n} check${n === 1 ? '' : 's'}, ${usd(e.totalMonthly)}/month ${where} ` +
     `(${usd(average)} per check, list prices without free tier; details: npx watchpost cost)`
   );
 }
@@ -205,6 +212,8 @@ interface Context {
   batchDurationMs: number;
   incidentsPerCheck: number;
   batchById: Map<string, Batch>;
+  /** Datapoints one invocation of each batch publishes: one per metric of each of its checks. */
+  datapointsByBatch: Map<string, number>;
   /** Custom metrics of the whole stack: the tier is chosen on this total. */
   totalMetrics: number;
   /** Average dollars per metric at that total. */
@@ -223,6 +232,7 @@ function context(region: string, config: WatchpostConfig, plan: DeploymentPlan, 
     batchDurationMs: options.batchDurationMs ?? ASSUMED_BATCH_DURATION_MS,
     incidentsPerCheck: options.incidentsPerCheck ?? ASSUMED_INCIDENTS_PER_CHECK,
     batchById: new Map(plan.batches.map((b) => [b.id, b])),
+    datapointsByBatch: datapointsByBatch(plan),
     totalMetrics,
     metricUnitPrice: totalMetrics > 0 ? tieredPriceOf(prices.cloudwatch.metrics, totalMetrics) / totalMetrics : 0,
     totalAlarmMetrics: checkAlarmMetrics + plan.functionAlarmCount,
@@ -258,7 +268,7 @@ function checkCost(ctx: Context, check: CheckPlan, shared: Priced[], sharedShare
   // Every invocation of the batch runs this check once; its share of each invocation is 1/n.
   const invocations = runsPerMonth(batch.frequency) / n;
   const gbSeconds = invocations * (plan.memoryMb / 1024) * (ctx.batchDurationMs / 1000);
-  const datums = batchDatapoints(ctx, batch);
+  const datums = ctx.datapointsByBatch.get(batch.id) ?? 0;
   const callsPerInvocation = putMetricDataCalls(datums);
   const putCalls = invocations * callsPerInvocation;
   // Its own result lines, and its share of each invocation's summary and platform lines.
@@ -315,10 +325,10 @@ function checkCost(ctx: Context, check: CheckPlan, shared: Priced[], sharedShare
   return { cost, priced: own };
 }
 
-/** Datapoints one invocation of the batch publishes: one per metric of each of its checks. */
-function batchDatapoints(ctx: Context, batch: Batch): number {
-  const names = new Set(batch.checks.map((c) => c.name));
-  return sum(ctx.plan.checks.filter((c) => names.has(c.spec.name)).map((c) => c.metrics.length));
+function datapointsByBatch(plan: DeploymentPlan): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of plan.checks) out.set(c.batchId, (out.get(c.batchId) ?? 0) + c.metrics.length);
+  return out;
 }
 
 /** One call carries at most 1,000 datapoints: a batch of checks with many metrics needs more. */
@@ -391,6 +401,8 @@ function notIncluded(config: WatchpostConfig, ctx: Context): string[] {
   const out = [
     'log storage after ingestion ($0.03 per GB-month compressed; the log group keeps a month)',
     'data transfer out of the probes (responses are downloaded, not uploaded)',
+    'cold-start init time (rare: a schedule every few minutes keeps the function warm)',
+    'the KMS key\'s yearly rotation ($1 a month more after each of the first two)',
   ];
   const sms = config.alerting.critical.sms.length + config.alerting.warning.sms.length;
   if (sms > 0) {

@@ -7,9 +7,13 @@
  */
 import type { AlarmPlan, DeploymentPlan } from './plan.ts';
 
-/** Detail dashboards: one per `SIZING.checksPerDashboard` checks, as the plan's shards split them. */
+/**
+ * Dashboards: the overview, plus a detail dashboard per group of
+ * `SIZING.checksPerDashboard` checks, as the plan's shards split them.
+ */
 export function dashboardCount(plan: DeploymentPlan): number {
-  return plan.shards.reduce((sum, shard) => sum + shard.dashboards.length, 0);
+  const details = plan.shards.reduce((sum, shard) => sum + shard.dashboards.length, 0);
+  return details > 0 ? 1 + details : 0;
 }
 
 /** Customer managed KMS keys: the one encrypting the alert topics (the stack creates its topics). */

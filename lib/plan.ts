@@ -28,9 +28,11 @@ export const SIZING = {
    */
   checksPerDashboard: 25,
   /**
-   * Checks per nested stack (alarms plus their dashboards). At most 4 alarms a
-   * check keeps a stack at or below 200 alarms + 2 dashboards: under half of
-   * CloudFormation's 500 resources, and a few hundred KB of the 1 MB template limit.
+   * Checks per nested stack (their alarms plus detail dashboards). Up to this
+   * many share one stack; above it, checks are hashed into a power of two of
+   * stacks averaging at most 80 % of it (see makeShards). At 4 alarms a check,
+   * even a bucket twice the average stays far under CloudFormation's 500
+   * resources and 1 MB template limit (measured: docs/BENCHMARKS.md, synth).
    */
   checksPerStack: 50,
   /** Alarms on the probe function itself: errors, throttles, duration near timeout. */
@@ -97,6 +99,8 @@ export interface PlanOptions {
   memoryMb?: number;
   architecture?: 'arm64' | 'x86_64';
   batchSize?: number;
+  /** Pin the number of nested check stacks (see makeShards); default: from the check count. */
+  checkStacks?: number;
 }
 
 export function planDeployment(config: WatchpostConfig, options: PlanOptions = {}): DeploymentPlan {
@@ -117,7 +121,7 @@ export function planDeployment(config: WatchpostConfig, options: PlanOptions = {
       alarms: alarmsForCheck(spec),
     })),
     functionAlarmCount: SIZING.functionAlarms,
-    shards: makeShards(config.checks),
+    shards: makeShards(config.checks, SIZING.checksPerDashboard, SIZING.checksPerStack, options.checkStacks),
   };
 }
 
@@ -133,8 +137,10 @@ export function makeShards(
   checks: readonly CheckSpec[],
   perDashboard: number = SIZING.checksPerDashboard,
   perStack: number = SIZING.checksPerStack,
+  /** A pinned bucket count: placement then never changes as checks are added. */
+  stacks?: number,
 ): Shard[] {
-  const buckets = shardCount(checks.length, perStack);
+  const buckets = stacks ?? shardCount(checks.length, perStack);
   const byBucket = new Map<number, CheckSpec[]>();
   for (const c of checks) {
     const b = buckets === 1 ? 0 : fnv1a(c.name) % buckets;

@@ -8,7 +8,6 @@ import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { SEVERITIES, type Severity, type Subscriptions } from './spec/types.ts';
 
@@ -45,7 +44,7 @@ export class AlertTopics extends Construct {
     const topics = {} as Record<Severity, sns.ITopic>;
     for (const severity of SEVERITIES) {
       const topic = props.topics?.[severity] ?? this.makeTopic(severity);
-      subscribe(topic, props.alerting[severity]);
+      this.subscribe(severity, topic, props.alerting[severity]);
       topics[severity] = topic;
     }
     this.critical = topics.critical;
@@ -61,6 +60,21 @@ export class AlertTopics extends Construct {
     const keys = new Set<kms.IKey>();
     for (const topic of [this.critical, this.warning]) if (topic.masterKey) keys.add(topic.masterKey);
     return [...keys];
+  }
+
+  /**
+   * Subscriptions live here (not under the topic), so a brought topic's
+   * subscriptions are still created in this stack. Ids come from the
+   * endpoint, so removing one subscriber never re-creates the others (an
+   * e-mail subscription would need confirming again).
+   */
+  private subscribe(severity: Severity, topic: sns.ITopic, to: Subscriptions): void {
+    const add = (protocol: sns.SubscriptionProtocol, endpoint: string) =>
+      new sns.Subscription(this, `${severity}-${protocol}-${endpoint.replace(/\//g, '_')}`, { topic, protocol, endpoint });
+    // A subscriber listed twice is subscribed once.
+    for (const email of new Set(to.email)) add(sns.SubscriptionProtocol.EMAIL, email);
+    for (const url of new Set(to.https)) add(sns.SubscriptionProtocol.HTTPS, url);
+    for (const phone of new Set(to.sms)) add(sns.SubscriptionProtocol.SMS, phone);
   }
 
   private makeKey(removalPolicy: RemovalPolicy): kms.Key {
@@ -124,8 +138,3 @@ export function watchpostAlarmArns(stack: Stack): string {
   });
 }
 
-function subscribe(topic: sns.ITopic, to: Subscriptions): void {
-  for (const email of to.email) topic.addSubscription(new subs.EmailSubscription(email));
-  for (const url of to.https) topic.addSubscription(new subs.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }));
-  for (const phone of to.sms) topic.addSubscription(new subs.SmsSubscription(phone));
-}

@@ -16,7 +16,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CheckAlarms, FunctionAlarms, type TopicFor } from './alarms.ts';
 import { CheckDashboard, dashboardUrl, OverviewDashboard } from './dashboard.ts';
-import { planDeployment, SIZING, type CheckPlan, type DeploymentPlan, type Shard } from './plan.ts';
+import { planDeployment, shardCount, SIZING, type CheckPlan, type DeploymentPlan, type Shard } from './plan.ts';
 import { ProbeFunction } from './probe-function.ts';
 import { ProbeSchedules } from './schedules.ts';
 import { formatProblem, type Problem } from './spec/problems.ts';
@@ -65,6 +65,15 @@ export interface WatchpostOptions {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * How many nested stacks hold the checks' alarms and dashboards. By default
+   * it follows the check count (1 up to 50 checks, then a power of two), and
+   * each change of it moves about half the checks' alarms to another stack,
+   * which CloudFormation cannot do for named alarms in one deploy. Pin it
+   * (e.g. 32 for up to ~1,500 checks) before growing past 50 checks.
+   * @default - from the check count (lib/plan.ts shardCount)
+   */
+  readonly checkStacks?: number;
+  /**
    * The handler source to bundle. Only for testing the constructs.
    * @default PROBE_BUNDLE.entry (lambda/handler.ts)
    */
@@ -82,7 +91,10 @@ export class WatchpostConfigError extends Error {
   }
 }
 
-const OPTION_KEYS = ['topics', 'memoryMb', 'architecture', 'logRetention', 'dashboard', 'dashboardName', 'removalPolicy', 'handlerEntry'] as const;
+const OPTION_KEYS = ['topics', 'memoryMb', 'architecture', 'logRetention', 'dashboard', 'dashboardName', 'removalPolicy', 'checkStacks', 'handlerEntry'] as const;
+
+/** Most checks one nested stack may hold: 4 alarms each plus dashboards stays under 500 resources. */
+const MAX_CHECKS_PER_STACK = 110;
 
 export class Watchpost extends Construct {
   readonly plan: DeploymentPlan;
@@ -110,11 +122,23 @@ export class Watchpost extends Construct {
     if (!/^[A-Za-z0-9_-]{1,200}$/.test(dashboardName)) {
       throw new WatchpostConfigError([{ where: 'dashboardName', message: `must be 1 to 200 letters, digits, - or _, got ${JSON.stringify(dashboardName)}` }]);
     }
+    if (props.checkStacks !== undefined && (!Number.isInteger(props.checkStacks) || props.checkStacks < 1 || props.checkStacks > 200)) {
+      throw new WatchpostConfigError([{ where: 'checkStacks', message: `must be a whole number from 1 to 200, got ${props.checkStacks}` }]);
+    }
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     this.plan = planDeployment(validation.config, {
       memoryMb,
       architecture: architecture === lambda.Architecture.X86_64 ? 'x86_64' : 'arm64',
+      checkStacks: props.checkStacks,
     });
+    const crowded = this.plan.shards.find((s) => s.dashboards.flat().length > MAX_CHECKS_PER_STACK);
+    if (crowded) {
+      const n = crowded.dashboards.flat().length;
+      throw new WatchpostConfigError([{
+        where: 'checkStacks',
+        message: `puts ${n} checks in nested stack ${crowded.index}, more than ${MAX_CHECKS_PER_STACK} fit under CloudFormation's 500 resources; raise it, got ${props.checkStacks ?? shardCount(this.plan.checks.length)}`,
+      }]);
+    }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
 
     this.topics = new AlertTopics(this, 'Topics', { alerting: validation.config.alerting, topics: props.topics, removalPolicy });

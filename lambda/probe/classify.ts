@@ -4,13 +4,13 @@
  * messages change between Node and OpenSSL versions, codes do not.
  *
  * The decision table, in order:
- *   WATCHPOST_TIMEOUT, ETIMEDOUT, UND_ERR_*_TIMEOUT -> timeout (retryable)
+ *   WATCHPOST_TIMEOUT, WATCHPOST_DEADLINE, ETIMEDOUT, UND_ERR_*_TIMEOUT -> timeout (retryable)
  *   any other code while resolving the name -> dns (retryable unless ENOTFOUND / ENODATA: NXDOMAIN will not heal)
  *   ECONNRESET, EPIPE, ECONNABORTED, UND_ERR_SOCKET, WATCHPOST_CLOSED -> reset (retryable)
  *   ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN, EADDRNOTAVAIL -> connect (retryable)
  *   ERR_TLS_*, ERR_SSL_*, EPROTO during the handshake, X.509 verify codes -> tls (not retryable)
- *   HPE_* (llhttp), UND_ERR_RES_CONTENT_LENGTH_MISMATCH, UND_ERR_HEADERS_OVERFLOW,
- *     Z_* / ERR_BROTLI_* / ERR__* (decompression), WATCHPOST_REDIRECT_* -> protocol (not retryable)
+ *   HPE_* and UND_ERR_HTTP_PARSER (llhttp), UND_ERR_RES_CONTENT_LENGTH_MISMATCH, UND_ERR_HEADERS_OVERFLOW,
+ *     Z_* / ERR_BROTLI_* / ERR__* (decompression), WATCHPOST_REDIRECT_*, WATCHPOST_INTERNAL -> protocol (not retryable)
  *   WATCHPOST_BODY_TOO_LARGE -> body-too-large (not retryable)
  *   anything else: by phase: connect -> connect (retryable), tls -> tls, otherwise protocol (not retryable)
  */
@@ -24,6 +24,10 @@ export interface Classification {
 /** Codes the probe itself raises (undici and Node have no code for these conditions). */
 export const PROBE_CODES = {
   timeout: 'WATCHPOST_TIMEOUT',
+  /** The batch deadline passed before the check could start. */
+  deadline: 'WATCHPOST_DEADLINE',
+  /** An exception inside the probe itself (a Watchpost bug, not the target's fault). */
+  internal: 'WATCHPOST_INTERNAL',
   /** The server closed the connection before the request could be sent on it. */
   closed: 'WATCHPOST_CLOSED',
   bodyTooLarge: 'WATCHPOST_BODY_TOO_LARGE',
@@ -43,7 +47,7 @@ export class ProbeError extends Error {
   }
 }
 
-const TIMEOUT = new Set([PROBE_CODES.timeout, 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT = new Set([PROBE_CODES.timeout, PROBE_CODES.deadline, 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', PROBE_CODES.closed]);
 const CONNECT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
 const NXDOMAIN = new Set(['ENOTFOUND', 'ENODATA']);
@@ -71,12 +75,14 @@ const X509 = new Set([
   'ERROR_IN_CERT_NOT_AFTER_FIELD',
 ]);
 const PROTOCOL = new Set([
+  'UND_ERR_HTTP_PARSER',
   'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
   'UND_ERR_HEADERS_OVERFLOW',
   'UND_ERR_INFO',
   PROBE_CODES.redirectLoop,
   PROBE_CODES.tooManyRedirects,
   PROBE_CODES.badRedirect,
+  PROBE_CODES.internal,
 ]);
 
 export function classify(code: string | null, phase: Phase | null): Classification {
@@ -110,8 +116,19 @@ export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 408 || status === 429;
 }
 
-/** The code of any thrown value, or null. */
+/** undici's own identity for parser errors (the class is matched by this symbol, not by instanceof). */
+const HTTP_PARSER_ERROR = Symbol.for('undici.error.UND_ERR_HTTP_PARSER');
+export const HTTP_PARSER_CODE = 'UND_ERR_HTTP_PARSER';
+
+/**
+ * The code of any thrown value, or null. undici 7 leaves `code` undefined on
+ * some parser errors (it looks the llhttp error number up in a name->number
+ * table); those get undici's parser-error identity as their code.
+ */
 export function codeOf(err: unknown): string | null {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code !== '' ? code : null;
+  const e = err as ({ code?: unknown } & Record<symbol, unknown>) | null;
+  const code = e?.code;
+  if (typeof code === 'string' && code !== '') return code;
+  if (e && typeof e === 'object' && e[HTTP_PARSER_ERROR] === true) return HTTP_PARSER_CODE;
+  return null;
 }

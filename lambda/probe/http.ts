@@ -12,7 +12,7 @@ import type { CertificateInfo, Failure, Phase, Timings } from '../../lib/spec/re
 import type { CheckSpec } from '../../lib/spec/types.ts';
 import { formatSize } from '../../lib/spec/units.ts';
 import { BodyReader, codingsOf } from './body.ts';
-import { classify, codeOf, PROBE_CODES, ProbeError } from './classify.ts';
+import { classify, codeOf, HTTP_PARSER_CODE, PROBE_CODES, ProbeError } from './classify.ts';
 import { systemResolver, TimedConnection, type Resolver } from './connection.ts';
 import { nextHop, REDIRECT_STATUSES, type Hop } from './redirects.ts';
 import { Timeline } from './timeline.ts';
@@ -385,7 +385,7 @@ function describe(
     }
     default:
       if (code?.startsWith('WATCHPOST_REDIRECT') || code === PROBE_CODES.tooManyRedirects) return text;
-      if (code?.startsWith('HPE_')) return `invalid HTTP response ${where}${tag}: ${text}, expected HTTP/1.1`;
+      if (code?.startsWith('HPE_') || code === HTTP_PARSER_CODE) return `invalid HTTP response ${where}${tag}: ${text}, expected HTTP/1.1`;
       if (detail?.contentEncoding && code && !code.startsWith('UND_')) {
         return `could not decode the ${detail.contentEncoding} body${tag}: ${text}`;
       }

@@ -7,8 +7,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Phase, Timings } from '../../lib/spec/result.ts';
 
-const PHASES: Phase[] = ['dns', 'connect', 'tls', 'firstByte', 'download'];
-
 export class Timeline {
   readonly startedAt = performance.now();
   /** End of the last closed phase. */
@@ -40,12 +38,18 @@ export class Timeline {
 
   timings(): Timings {
     const end = this.finishedAt ?? this.cursor;
-    const out = { total: round(end - this.startedAt) } as Timings;
-    for (const phase of PHASES) {
-      const ms = this.spent.get(phase);
-      out[phase] = ms === undefined ? null : round(ms);
-    }
-    return out;
+    const phase = (p: Phase) => {
+      const ms = this.spent.get(p);
+      return ms === undefined ? null : round(ms);
+    };
+    return {
+      dns: phase('dns'),
+      connect: phase('connect'),
+      tls: phase('tls'),
+      firstByte: phase('firstByte'),
+      download: phase('download'),
+      total: round(end - this.startedAt),
+    };
   }
 }
 

@@ -5,9 +5,10 @@
  * headers would otherwise leak a token in the body excerpt), as are URL
  * credentials and secret response headers.
  */
-import { ALWAYS_SECRET_HEADERS, type CheckSpec } from '../../lib/spec/types.ts';
+import type { CheckSpec } from '../../lib/spec/types.ts';
+import { isSecretHeader, REDACTED, redactHeaders } from '../redact.ts';
 
-export const REDACTED = '[redacted]';
+export { REDACTED };
 
 /** Values shorter than this are not scrubbed from free text (a secret "1" would mangle every number). */
 const MIN_SCRUBBED_LENGTH = 4;
@@ -22,10 +23,9 @@ export interface Scrubber {
 }
 
 export function scrubberFor(spec: CheckSpec): Scrubber {
-  const secretNames = new Set<string>([...ALWAYS_SECRET_HEADERS, ...spec.secretHeaders.map((h) => h.toLowerCase())]);
   const values = new Set<string>();
   for (const [name, value] of Object.entries(spec.headers)) {
-    if (!secretNames.has(name.toLowerCase())) continue;
+    if (!isSecretHeader(name, spec.secretHeaders)) continue;
     values.add(value);
     // `Bearer abc`: the token alone can appear too.
     for (const part of value.split(/\s+/)) values.add(part);
@@ -45,9 +45,8 @@ export function scrubberFor(spec: CheckSpec): Scrubber {
     url: (value) => text(withoutPassword(value)),
     headers(headers) {
       if (!headers) return null;
-      const out: Record<string, string> = {};
-      for (const [name, value] of Object.entries(headers)) out[name] = secretNames.has(name.toLowerCase()) ? REDACTED : text(value);
-      return out;
+      const redacted = redactHeaders(headers, spec.secretHeaders);
+      return Object.fromEntries(Object.entries(redacted).map(([name, value]) => [name, text(value)]));
     },
   };
 }

@@ -7,17 +7,17 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { PutMetricAlarmCommand, SetAlarmStateCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DeleteAlarmsCommand, PutMetricAlarmCommand, SetAlarmStateCommand, CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createHandler, createRuntime, type Runtime } from '../../lambda/invocation.ts';
 import type { SummaryLine } from '../../lambda/sinks/log-lines.ts';
 import { alarmName } from '../../lib/plan.ts';
-import { METRICS, metricsForCheck, PHASE_METRICS } from '../../lib/spec/metrics.ts';
+import { CHECK_DIMENSION, METRICS, metricsForCheck, PHASE_METRICS } from '../../lib/spec/metrics.ts';
 import type { CheckResult } from '../../lib/spec/result.ts';
 import { DUMMY_CREDENTIALS, freePort, motoSkip, startMoto, TEST_REGION, type Moto } from '../fixtures/moto.ts';
-import { assertValidEmf, bundledConfig, captureLog, context, startTargets, type CapturedLog, type Targets } from './helpers.ts';
-import { countRequests, createTopic, listMetrics, readMetric, startSubscriber, subscribe, type Subscriber } from './moto-helpers.ts';
-import { interimRunChecks as runChecks } from './interim-runner.ts';
+import { assertValidEmf, bundledConfig, passing as passingResult, captureLog, context, startTargets, type CapturedLog, type Targets } from './helpers.ts';
+import { countRequests, createTopic, listMetrics, metricData, readMetric, startSubscriber, subscribe, type Subscriber } from './moto-helpers.ts';
+import { runChecks } from '../../lambda/runner.ts';
 
 const TOKEN = 'Bearer sk-test-0123456789abcdef';
 const API_KEY = 'ak-secret-5678';
@@ -73,8 +73,9 @@ describe('handler against moto', { skip: motoSkip() }, () => {
     ];
   }
 
-  function setup(options: { checks?: unknown[]; cloudWatch?: CloudWatchClient; sns?: SNSClient } = {}) {
+  function setup(options: { checks?: unknown[]; cloudWatch?: CloudWatchClient; sns?: SNSClient; runner?: typeof runChecks } = {}) {
     const namespace = `WatchpostTest${++namespaceSeq}`;
+    const runner = options.runner;
     const log = captureLog();
     const cloudWatch = options.cloudWatch ?? moto.cloudWatch();
     const counts = countRequests(cloudWatch);
@@ -92,7 +93,7 @@ describe('handler against moto', { skip: motoSkip() }, () => {
       sns: options.sns ?? moto.sns(),
       log: log.write,
       runChecks: async (specs, options) => {
-        const out = await runChecks(specs, options);
+        const out = await (runner ?? runChecks)(specs, options);
         results.push(...out);
         return out;
       },
@@ -104,7 +105,7 @@ describe('handler against moto', { skip: motoSkip() }, () => {
   }
 
   it('publishes every check’s metrics with the contract’s names, dimensions, units and values', async () => {
-    const { namespace, invoke, runtime, counts } = setup();
+    const { namespace, invoke, runtime, counts, results } = setup();
     const summary = await invoke(['home', 'api', 'orders', 'billing']);
     assert.equal(summary.outcome, 'probed');
     assert.equal(summary.metricsFallback, 'none');
@@ -133,6 +134,9 @@ describe('handler against moto', { skip: motoSkip() }, () => {
           `${check} ${metric.name}`,
         );
       }
+      const dims = { [CHECK_DIMENSION]: check };
+      assert.deepEqual(await metricData(cw, namespace, METRICS.success.name, dims, METRICS.success.unit), [success], `${check} GetMetricData`);
+      assert.deepEqual(await metricData(cw, namespace, METRICS.success.name, dims, 'Milliseconds'), [], 'stored as Count, not another unit');
     }
   });
 
@@ -194,6 +198,7 @@ describe('handler against moto', { skip: motoSkip() }, () => {
     const another = setup();
     await another.invoke(['billing']);
     assert.equal(subscriber.at('/billing-recovery').length, 1, 'the recovery is not lost across containers');
+    await cw.send(new DeleteAlarmsCommand({ AlarmNames: [alarmName('billing', 'availability')] }));
   });
 
   it('CloudWatch down: every datapoint goes to the log as EMF, and notices still go out', async () => {
@@ -298,6 +303,34 @@ describe('handler against moto', { skip: motoSkip() }, () => {
     const partly = await handler({ batch: 'f1m-0', checks: ['api', 'nope'], scheduledTime: new Date().toISOString() }, context(20_000));
     assert.equal(partly.checks, 1, 'the known checks still run');
     assert.equal(partly.datapoints, 2);
+  });
+
+  it('a runner that misses its deadline: the missing checks still publish Success=0 kind timeout', async () => {
+    const { invoke, log, namespace } = setup({
+      // Answers for the first check only, then never returns (a runner bug the handler must survive).
+      runner: (specs, options) => {
+        options?.onResult?.(passingResult(specs[0]!.name, specs[0]!.url), 0);
+        return new Promise(() => undefined);
+      },
+    });
+    const summary = await invoke(['api', 'orders'], 2_000);
+    assert.ok(summary.remaining > 0);
+    assert.deepEqual(log.byMsg('runner missed its deadline')[0]!.missing, ['orders']);
+    assert.deepEqual(log.byMsg('check result').map((l) => [l.check, l.ok, l.kind]), [['api', true, null], ['orders', false, 'timeout']]);
+    assert.deepEqual((await readMetric(moto.cloudWatch(), namespace, 'Success', { Check: 'orders' })).map((d) => d.value), [0]);
+  });
+
+  it('a runner that throws: the results that arrived are published, nothing invented, and the invocation fails', async () => {
+    const { invoke, log, namespace } = setup({
+      runner: async (specs, options) => {
+        options?.onResult?.(passingResult(specs[0]!.name, specs[0]!.url), 0);
+        throw new Error('runner bug');
+      },
+    });
+    await assert.rejects(invoke(['api', 'orders']), /runner bug/);
+    assert.deepEqual(log.byMsg('batch summary')[0]!.errors, ['runner failed: runner bug']);
+    const stored = await listMetrics(moto.cloudWatch(), namespace);
+    assert.deepEqual(stored.map((m) => m.dimensions.Check).sort(), ['api', 'api']);
   });
 
   function assertEmfCarries(log: CapturedLog, namespace: string, datapoints: number, success: Record<string, number>): void {

@@ -144,6 +144,13 @@ export async function startTargets(): Promise<Targets> {
       hanging.add(req.socket);
       return;
     }
+    if (route === '/big') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      for (let i = 0; i < 32; i++) res.write(chunk);
+      res.end();
+      return;
+    }
     const status = route === '/ok' ? 200 : route === '/fail' ? 503 : route === '/echo' ? 500 : route === '/toggle' ? toggle.status : 404;
     const body = route === '/echo' || route === '/toggle' ? JSON.stringify({ headers: req.headers }) : status === 200 ? 'ok' : 'unavailable';
     res.writeHead(status, { 'content-type': 'text/plain', 'set-cookie': 'session=target-session-cookie' });

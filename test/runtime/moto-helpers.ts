@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetMetricStatisticsCommand, ListMetricsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 
 export interface Delivery {
@@ -129,4 +129,33 @@ export function countRequests(client: CloudWatchClient | SNSClient): { commands:
     { step: 'deserialize', name: 'countAttempts' },
   );
   return counts;
+}
+
+/** GetMetricData values of one metric over the last hour, for one unit (a datum stored with another unit does not match). */
+export async function metricData(
+  cw: CloudWatchClient,
+  namespace: string,
+  name: string,
+  dimensions: Record<string, string>,
+  unit: string,
+): Promise<number[]> {
+  const now = Date.now();
+  const res = await cw.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now - 3_600_000),
+      EndTime: new Date(now + 60_000),
+      MetricDataQueries: [
+        {
+          Id: 'm',
+          MetricStat: {
+            Metric: { Namespace: namespace, MetricName: name, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) },
+            Period: 60,
+            Stat: 'Maximum',
+            Unit: unit as never,
+          },
+        },
+      ],
+    }),
+  );
+  return res.MetricDataResults?.[0]?.Values ?? [];
 }

@@ -14,6 +14,7 @@ import {
   type CostEstimate,
   type CostLine,
 } from '../../cost.ts';
+import { FREE_TIER as F } from '../../pricing.ts';
 import { formatDuration } from '../../spec/units.ts';
 
 export interface CostTableOptions {
@@ -70,9 +71,10 @@ export function renderCostTable(e: CostEstimate, options: CostTableOptions): str
   );
   out.push(`Largest items: ${largest(e).join(', ')}.`);
   out.push(
-    `Free tier: the always-free allowances (Lambda 1M requests and 400,000 GB-s, 10 metrics, 10 alarm metrics, 1M API requests, ` +
-      `3 dashboards, 5 GB of logs, 14M schedule runs, SNS and KMS requests) would take off up to ${usd(d.freeTierMonthly)}, ` +
-      `less whatever else in the account uses them.`,
+    `Free tier: the always-free allowances (Lambda ${millions(F.lambdaRequests)} requests and ${count(F.lambdaGbSeconds)} GB-s, ` +
+      `${F.metrics} metrics, ${F.alarmMetrics} alarm metrics, ${millions(F.metricRequests)} API requests, ${F.dashboards} dashboards, ` +
+      `${F.logGb} GB of logs, ${millions(F.schedulerInvocations)} schedule runs, SNS and KMS requests) would take off up to ` +
+      `${usd(d.freeTierMonthly)} (leaving ${usd(e.totalMonthly - d.freeTierMonthly)}), less whatever else in the account uses them.`,
   );
   out.push(
     c.dim(
@@ -121,6 +123,10 @@ function quantity(q: number): string {
 
 function count(q: number): string {
   return Math.round(q).toLocaleString('en-US');
+}
+
+function millions(q: number): string {
+  return `${q / 1_000_000}M`;
 }
 
 function seconds(ms: number): string {

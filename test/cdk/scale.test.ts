@@ -1,0 +1,99 @@
+/**
+ * 1,000 checks in one app, each with every alarm and the phase timings (the
+ * worst case for resources and template size): every template stays within
+ * CloudFormation's limits and every dashboard within CloudWatch's.
+ */
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { ALARMS_PER_STATUS_WIDGET } from '../../lib/dashboard.ts';
+import type { FileInput } from '../../lib/spec/schema.ts';
+import { cfnLint, dashboardBody, nagFindings, synthWatchpost, templateFiles } from './synth.ts';
+
+const CHECKS = 1000;
+const CFN_MAX_RESOURCES = 500;
+const CFN_MAX_TEMPLATE_BYTES = 1_000_000;
+const DASHBOARD_MAX_WIDGETS = 500;
+const GRAPH_MAX_METRICS = 500;
+
+// GIVEN 1,000 checks on three frequencies, all with latency, certificate and timings, and long runbook text
+const FILE: FileInput = {
+  alerting: { critical: { email: ['oncall@example.com'] }, warning: { email: ['platform@example.com'] } },
+  checks: Array.from({ length: CHECKS }, (_, i) => ({
+    name: `svc-${String(i).padStart(4, '0')}-health`,
+    url: `https://svc${i}.example.com/health`,
+    frequency: ['1m', '5m', '15m'][i % 3]!,
+    assert: { latency: { warning: '800ms', critical: '2s' }, certificate: { minDaysRemaining: 14 } },
+    metrics: { timings: true },
+    runbook: {
+      owner: `team-${i % 17}`,
+      expected: 'a 200 with the health document in under 800 ms, '.repeat(12),
+      rollback: 'roll back the last deploy of the service, then page the owner; '.repeat(12),
+      url: `https://wiki.example.com/runbooks/svc-${i}`,
+    },
+  })),
+};
+
+// WHEN synthesized (without bundling: the bundle does not depend on the check count)
+const synth = synthWatchpost(FILE, { bundle: false });
+const files = templateFiles(synth.outdir);
+
+describe('1,000 checks', () => {
+  it('keeps every template under 500 resources and 1 MB', () => {
+    for (const file of files) {
+      const count = synth.resources.filter((r) => r.file === file).length;
+      assert.ok(count < CFN_MAX_RESOURCES, `${file}: ${count} resources`);
+      const bytes = statSync(file).size;
+      assert.ok(bytes < CFN_MAX_TEMPLATE_BYTES, `${file}: ${bytes} bytes`);
+    }
+    assert.ok(files.length > 2, 'the checks are split into nested stacks');
+  });
+
+  it('creates every alarm of every check exactly once, and schedules grow with batches', () => {
+    const names = synth.resources.filter((r) => r.type === 'AWS::CloudWatch::Alarm').map((r) => r.props.AlarmName as string);
+    assert.equal(new Set(names).size, names.length);
+    assert.equal(names.length, CHECKS * 4 + 3);
+    const schedules = synth.resources.filter((r) => r.type === 'AWS::Scheduler::Schedule');
+    assert.equal(schedules.length, synth.stack.watchpost.plan.batches.length);
+    assert.ok(schedules.length <= Math.ceil(CHECKS / 3 / 25) * 3);
+  });
+
+  it('keeps every dashboard within CloudWatch limits: widgets, alarms per status widget, metrics per graph', () => {
+    const dashboards = synth.resources.filter((r) => r.type === 'AWS::CloudWatch::Dashboard');
+    assert.ok(dashboards.length > 1);
+    const shown = new Set<string>();
+    for (const d of dashboards) {
+      const widgets = dashboardBody(d.props).widgets;
+      assert.ok(widgets.length <= DASHBOARD_MAX_WIDGETS, `${d.props.DashboardName}: ${widgets.length} widgets`);
+      for (const w of widgets) {
+        if (w.type === 'alarm') assert.ok(w.properties.alarms.length <= ALARMS_PER_STATUS_WIDGET);
+        if (w.type === 'metric') assert.ok(w.properties.metrics.length <= GRAPH_MAX_METRICS);
+        if (w.type === 'metric') shown.add(String(w.properties.title).split(':')[0]);
+      }
+    }
+    assert.equal(shown.size, CHECKS, 'every check has its graphs on a detail dashboard');
+  });
+
+  it('keeps every alarm description within 1024 characters', () => {
+    for (const r of synth.resources.filter((x) => x.type === 'AWS::CloudWatch::Alarm')) {
+      const d = r.props.AlarmDescription;
+      const length = typeof d === 'string' ? d.length : (d['Fn::Join'][1] as unknown[]).reduce<number>((n, p) => n + (typeof p === 'string' ? p.length : 'ap-southeast-5'.length), 0);
+      assert.ok(length <= 1024, `${r.props.AlarmName}: ${length}`);
+    }
+  });
+
+  it('has zero unacknowledged cdk-nag findings', () => {
+    assert.deepEqual(nagFindings(synth.app), []);
+  });
+
+  it('passes cfn-lint: the parent and the largest nested template (all nested ones come from the same code)', (t) => {
+    const nested = files.filter((f) => f.includes('nested')).sort((a, b) => statSync(b).size - statSync(a).size);
+    const result = cfnLint([files.find((f) => !f.includes('nested'))!, nested[0]!]);
+    if (!result.ran) {
+      assert.notEqual(process.env.CI, 'true', `under CI, ${result.why}`);
+      t.skip(result.why);
+      return;
+    }
+    assert.deepEqual(result.errors, []);
+  });
+});
