@@ -36,8 +36,9 @@ const FULL_VCPU_MB = 1769;
 /** Lambda memory sizes to emulate; the CPU share is memory / 1,769 MB. */
 const MEMORY_MB = [128, 256, 512, 1024, 1769];
 /** Memory sizes and batch sizes compared for the batch-size choice. */
-const SIZE_MEMORY_MB = [512, 1024];
-const BATCH_SIZES = [10, 25, 50];
+const SIZE_MEMORY_MB = [512, 1024, 1769];
+/** [checks per batch, probes in flight]. */
+const BATCH_SHAPES: ReadonlyArray<readonly [number, number]> = [[10, 10], [25, 25], [25, 5], [50, 50], [50, 10]];
 /** Hard stop, so a wedged target can never keep the bench running. */
 const BENCH_LIMIT_MS = 240_000;
 
@@ -179,12 +180,12 @@ async function main(): Promise<void> {
     const worker = await startWorker(`${base.https}/delay/0`);
     quota.add(worker.pid);
     /** Error figures of BATCHES_PER_SHARE batches of `size` checks under the current quota. */
-    const measure = async (scheme: Scheme, size: number) => {
+    const measure = async (scheme: Scheme, size: number, concurrency = size) => {
       const totals: number[] = [];
       const cpu: number[] = [];
       const wall: number[] = [];
       for (let b = 0; b < BATCHES_PER_SHARE; b++) {
-        const r = await worker.batch(Array.from({ length: size }, (_, i) => `${base[scheme]}/delay/100?check=${i}`));
+        const r = await worker.batch(Array.from({ length: size }, (_, i) => `${base[scheme]}/delay/100?check=${i}`), concurrency);
         if (r.ok !== size) throw new Error(`${size - r.ok} of ${size} ${scheme} probes failed under the quota`);
         totals.push(...r.totals);
         cpu.push(r.cpuMs);
@@ -215,14 +216,14 @@ async function main(): Promise<void> {
     const sizeRows: string[][] = [];
     for (const memoryMb of SIZE_MEMORY_MB) {
       quota.setShare(memoryMb / FULL_VCPU_MB);
-      for (const size of BATCH_SIZES) {
-        const https = await measure('https', size);
-        sizeRows.push([`${memoryMb} MB`, String(size), ms(https.median), ms(https.p95), ms(https.cpu, 0), ms(https.wall, 0)]);
+      for (const [size, concurrency] of BATCH_SHAPES) {
+        const https = await measure('https', size, concurrency);
+        sizeRows.push([`${memoryMb} MB`, String(size), String(concurrency), ms(https.median), ms(https.p95), ms(https.cpu, 0), ms(https.wall, 0)]);
       }
     }
-    out(`### 5b. https batch size at ${SIZE_MEMORY_MB.join(' and ')} MB`);
+    out(`### 5b. https batch size and probes in flight at ${SIZE_MEMORY_MB.join(' and ')} MB`);
     out();
-    out(table(['Lambda memory', 'batch size', 'https error median', 'https p95', 'batch CPU ms', 'batch wall ms'], sizeRows));
+    out(table(['Lambda memory', 'batch size', 'in flight', 'https error median', 'https p95', 'batch CPU ms', 'batch wall ms'], sizeRows));
     worker.stop();
   }
   out();
@@ -294,12 +295,14 @@ interface BatchReport {
   wallMs: number;
 }
 
-async function startWorker(warmUrl: string): Promise<{ pid: number; batch(urls: string[]): Promise<BatchReport>; stop(): void }> {
+async function startWorker(
+  warmUrl: string,
+): Promise<{ pid: number; batch(urls: string[], concurrency?: number): Promise<BatchReport>; stop(): void }> {
   const child = nodeChild('worker.ts', [certFile, 'serve']);
   const next = lineReader(child);
   if ((await next()) !== 'ready') throw new Error('bench worker did not start');
-  const batch = async (urls: string[]) => {
-    child.stdin!.write(`${JSON.stringify({ cmd: 'batch', urls })}\n`);
+  const batch = async (urls: string[], concurrency = urls.length) => {
+    child.stdin!.write(`${JSON.stringify({ cmd: 'batch', urls, concurrency })}\n`);
     const line = await next();
     if (!line) throw new Error('bench worker exited');
     return JSON.parse(line) as BatchReport;

@@ -4,7 +4,7 @@
  *
  *   worker.ts CA.pem first URL   one probe right after start; prints {"total": ms, "ok": bool}, exits
  *   worker.ts CA.pem serve       reads JSON commands on stdin, one per line:
- *                             {"cmd":"batch","urls":[...]} -> {"totals":[...],"ok":n,"cpuMs":n,"wallMs":n}
+ *                             {"cmd":"batch","urls":[...],"concurrency":n} -> {"totals":[...],"ok":n,"cpuMs":n,"wallMs":n}
  *                           and exits when stdin closes.
  */
 import { readFileSync } from 'node:fs';
@@ -22,11 +22,11 @@ if (mode === 'first' && url) {
 } else if (mode === 'serve') {
   process.stdout.write('ready\n');
   for await (const line of createInterface({ input: process.stdin })) {
-    const command = JSON.parse(line) as { cmd: 'batch'; urls: string[] };
+    const command = JSON.parse(line) as { cmd: 'batch'; urls: string[]; concurrency?: number };
     const specs = benchSpecs(command.urls, 'batch');
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const results = await runChecks(specs, { concurrency: specs.length, environment });
+    const results = await runChecks(specs, { concurrency: command.concurrency ?? specs.length, environment });
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
     process.stdout.write(

@@ -30,7 +30,10 @@ export interface CheckDashboardProps {
   readonly checks: readonly CheckSpec[];
   /** Every alarm of these checks (at most ALARMS_PER_STATUS_WIDGET per widget). */
   readonly alarms: readonly cloudwatch.IAlarm[];
-  /** Link back to the overview when the checks are split across dashboards. */
+  /**
+   * The overview dashboard to link back to.
+   * @default - no link
+   */
   readonly overviewName?: string;
 }
 

@@ -1,13 +1,14 @@
 /**
  * The probe function: the handler (named by path, never imported) bundled
  * locally with esbuild, with the check file written beside it, allowed to do
- * exactly three things: write its own log group, put metrics in its
- * namespace, and publish to the alert topics.
+ * exactly four things: write its own log group, put metrics in its
+ * namespace, publish to the alert topics, and read its checks' availability
+ * alarm states.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,6 +17,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { PROBE_BUNDLE } from './probe-bundle.ts';
+import { ALARM_NAME_PREFIX } from './topics.ts';
 
 /** The environment the handler reads (the handler's side of the contract). */
 export const PROBE_ENV = {
@@ -130,6 +132,14 @@ export class ProbeFunction extends Construct {
         resources: [props.topics.critical.topicArn, props.topics.warning.topicArn],
       }),
     );
+    // The handler reads its checks' availability alarm states to page once per incident (lambda/sinks/incident-state.ts).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadAvailabilityAlarmStates',
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [availabilityAlarmArns(Stack.of(this))],
+      }),
+    );
     if (props.topicKeys.length > 0) {
       this.role.addToPolicy(
         new iam.PolicyStatement({
@@ -145,8 +155,22 @@ export class ProbeFunction extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited by the cloudwatch:namespace condition to the Watchpost namespace',
       });
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${ALARM_NAME_PREFIX}*-availability]`,
+        reason: 'DescribeAlarms (read-only) on the availability alarms this stack names watchpost-<check>-availability; one pattern instead of one ARN per check keeps the policy small at 1,000 checks',
+      });
     }
   }
+}
+
+/** `arn:<partition>:cloudwatch:<region>:<account>:alarm:watchpost-*-availability` */
+function availabilityAlarmArns(stack: Stack): string {
+  return stack.formatArn({
+    service: 'cloudwatch',
+    resource: 'alarm',
+    resourceName: `${ALARM_NAME_PREFIX}*-availability`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
 
 const tempDirs: string[] = [];

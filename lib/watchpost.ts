@@ -114,17 +114,10 @@ export class Watchpost extends Construct {
     const raw = stripOptions(props);
     const validation = validateConfig(raw);
     if (!validation.ok) throw new WatchpostConfigError(validation.problems);
+    const optionProblems = optionsProblems(props);
+    if (optionProblems.length > 0) throw new WatchpostConfigError(optionProblems);
     const memoryMb = props.memoryMb ?? SIZING.memoryMb;
-    if (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240) {
-      throw new WatchpostConfigError([{ where: 'memoryMb', message: `must be a whole number of MB from 128 to 10240, got ${memoryMb}` }]);
-    }
     const dashboardName = props.dashboardName ?? 'watchpost';
-    if (!/^[A-Za-z0-9_-]{1,200}$/.test(dashboardName)) {
-      throw new WatchpostConfigError([{ where: 'dashboardName', message: `must be 1 to 200 letters, digits, - or _, got ${JSON.stringify(dashboardName)}` }]);
-    }
-    if (props.checkStacks !== undefined && (!Number.isInteger(props.checkStacks) || props.checkStacks < 1 || props.checkStacks > 200)) {
-      throw new WatchpostConfigError([{ where: 'checkStacks', message: `must be a whole number from 1 to 200, got ${props.checkStacks}` }]);
-    }
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     this.plan = planDeployment(validation.config, {
       memoryMb,
@@ -235,6 +228,22 @@ export class CheckShardStack extends NestedStack {
       }
     });
   }
+}
+
+/** Every problem with the deployment options, like validate reports the file's. */
+function optionsProblems(props: WatchpostOptions): Problem[] {
+  const problems: Problem[] = [];
+  const { memoryMb, dashboardName, checkStacks } = props;
+  if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 128 || memoryMb > 10_240)) {
+    problems.push({ where: 'memoryMb', message: `must be a whole number of MB from 128 to 10240, got ${memoryMb}` });
+  }
+  if (dashboardName !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(dashboardName)) {
+    problems.push({ where: 'dashboardName', message: `must be 1 to 200 letters, digits, - or _, got ${JSON.stringify(dashboardName)}` });
+  }
+  if (checkStacks !== undefined && (!Number.isInteger(checkStacks) || checkStacks < 1 || checkStacks > 200)) {
+    problems.push({ where: 'checkStacks', message: `must be a whole number from 1 to 200, got ${checkStacks}` });
+  }
+  return problems;
 }
 
 function stripOptions(props: WatchpostProps): FileInput {

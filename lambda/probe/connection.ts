@@ -120,12 +120,15 @@ export class TimedConnection {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port, noDelay: true });
       this.socket = socket;
-      socket.once('connect', () => {
+      // Errors after the handover (or on the raw socket under TLS) are undici's to report; never an uncaught one.
+      socket.on('error', () => {});
+      const onConnect = () => {
         this.options.timeline.mark('connect');
+        socket.off('error', reject).off('close', onClose);
         resolve(socket);
-      });
-      socket.once('error', reject);
-      socket.once('close', () => reject(new ProbeError(PROBE_CODES.closed, 'the connection closed while connecting')));
+      };
+      const onClose = () => reject(new ProbeError(PROBE_CODES.closed, 'the connection closed while connecting'));
+      socket.once('connect', onConnect).once('error', reject).once('close', onClose);
     });
   }
 
@@ -141,19 +144,20 @@ export class TimedConnection {
         ...(this.options.ca ? { ca: this.options.ca } : {}),
       });
       this.socket = secure;
-      secure.once('secureConnect', () => {
+      const onSecure = () => {
         this.options.timeline.mark('tls');
+        secure.off('error', reject).off('close', onClose);
         this.certificate = certificateInfo(secure.getPeerCertificate());
         if (this.options.verifyTls && !secure.authorized) {
           const code = String(secure.authorizationError ?? 'ERR_TLS_CERT_REJECTED');
-          secure.destroy();
+          secure.on('error', () => {}).destroy();
           reject(new ProbeError(code, describeVerifyError(code)));
           return;
         }
         resolve(secure);
-      });
-      secure.once('error', reject);
-      secure.once('close', () => reject(new ProbeError(PROBE_CODES.closed, 'the server closed the connection during the TLS handshake')));
+      };
+      const onClose = () => reject(new ProbeError(PROBE_CODES.closed, 'the server closed the connection during the TLS handshake'));
+      secure.once('secureConnect', onSecure).once('error', reject).once('close', onClose);
     });
   }
 
@@ -171,8 +175,8 @@ export class TimedConnection {
       }
       return push(chunk, encoding);
     };
-    // undici adds its own error listener; this one only keeps a late error from being unhandled.
-    socket.on('error', () => {});
+    // undici listens for errors from here on; this only keeps a late one from being unhandled.
+    if (socket.listenerCount('error') === 0) socket.on('error', () => {});
     return socket;
   }
 }

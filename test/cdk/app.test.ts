@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { tempDir } from './synth.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -24,7 +24,7 @@ function runApp(context: Record<string, string>, outdir: string) {
 describe('bin/app.ts', () => {
   it('stops a bad check file with the problems validate prints, exit 2 and no stack trace', () => {
     // GIVEN a file with three mistakes
-    const dir = mkdtempSync(path.join(tmpdir(), 'watchpost-app-'));
+    const dir = tempDir('watchpost-app-');
     const file = path.join(dir, 'bad.yaml');
     writeFileSync(file, 'checks:\n  - name: Bad_Name\n    url: ftp://x\n    timeout: 2m\n');
     // WHEN the app runs with -c config=bad.yaml, and validate runs on the same file
@@ -40,7 +40,7 @@ describe('bin/app.ts', () => {
   });
 
   it('synthesizes the example watchpost.yaml offline, without credentials', () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'watchpost-app-out-'));
+    const out = tempDir('watchpost-app-out-');
     const app = runApp({}, out);
     assert.equal(app.status, 0, app.stderr);
     const template = JSON.parse(readFileSync(path.join(out, 'Watchpost.template.json'), 'utf8'));

@@ -3,12 +3,12 @@
  * templates (parent and nested), decode dashboard bodies, run cfn-lint.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { WatchpostStack } from '../../lib/stack.ts';
 import type { WatchpostProps } from '../../lib/watchpost.ts';
 
@@ -28,7 +28,7 @@ export interface Synthesized {
  * (the `aws:cdk:bundling-stacks` context) for tests that only read templates.
  */
 export function synthWatchpost(props: WatchpostProps, options: { bundle?: boolean } = {}): Synthesized {
-  const outdir = mkdtempSync(path.join(tmpdir(), 'watchpost-cdk-'));
+  const outdir = tempDir('watchpost-cdk-');
   const app = new App({ outdir, context: options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {} });
   const stack = new WatchpostStack(app, 'Watchpost', { watchpost: props });
   app.synth();
@@ -44,6 +44,16 @@ export function synthWatchpost(props: WatchpostProps, options: { bundle?: boolea
   return { app, stack, outdir, parent, nested, resources };
 }
 
+const tempDirs: string[] = [];
+
+/** A temp directory removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  if (tempDirs.length === 0) process.once('exit', () => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
 export function templateFiles(outdir: string): string[] {
   return readdirSync(outdir)
     .filter((f) => f.endsWith('.template.json'))
@@ -54,6 +64,19 @@ export function templateFiles(outdir: string): string[] {
 export function nagFindings(app: App): string[] {
   const report = new AwsSolutionsChecks(app).validateScope(app);
   return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.resourceLogicalId ?? ''} ${r.templatePath ?? ''}`));
+}
+
+/** The findings cdk-nag would report if nothing were acknowledged (to prove each acknowledgement is needed). */
+export function nagFindingsIgnoringAcknowledgements(app: App): string[] {
+  const proto = NagPack.prototype as unknown as { isAcknowledged: (...args: unknown[]) => boolean };
+  const original = proto.isAcknowledged;
+  proto.isAcknowledged = () => false;
+  try {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    return report.violations.flatMap((v) => v.violatingResources.map((r) => `${r.constructPath ?? ''} ${v.ruleName}`));
+  } finally {
+    proto.isAcknowledged = original;
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { planDeployment } from '../../lib/plan.ts';
 import { PROBE_BUNDLE } from '../../lib/probe-bundle.ts';
 import type { FileInput } from '../../lib/spec/schema.ts';
 import { validateConfig } from '../../lib/spec/validate.ts';
-import { cfnLint, dashboardBody, joined, nagFindings, synthWatchpost, templateFiles } from './synth.ts';
+import { cfnLint, dashboardBody, joined, nagFindings, nagFindingsIgnoringAcknowledgements, synthWatchpost, templateFiles } from './synth.ts';
 
 // GIVEN a check file with every kind of alarm, two frequencies and all subscription protocols
 const FILE: FileInput = {
@@ -181,9 +181,16 @@ describe('least privilege', () => {
     assert.deepEqual(kms.Resource, { 'Fn::GetAtt': [keyId, 'Arn'] });
   });
 
-  it('grants nothing else: logs to its own group, metrics, topics, key', () => {
+  it('reads only the availability alarms of Watchpost checks (to page once per incident)', () => {
+    const describe = statements.find((s) => s.Action === 'cloudwatch:DescribeAlarms')!;
+    assert.equal(joined(describe.Resource), 'arn:{AWS::Partition}:cloudwatch:{AWS::Region}:{AWS::AccountId}:alarm:watchpost-*-availability');
+  });
+
+  it('grants nothing else: logs to its own group, metrics, alarm states, topics, key', () => {
     const actions = statements.flatMap((s) => [s.Action].flat()).sort();
-    assert.deepEqual(actions, ['cloudwatch:PutMetricData', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish']);
+    assert.deepEqual(actions, [
+      'cloudwatch:DescribeAlarms', 'cloudwatch:PutMetricData', 'kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish',
+    ]);
     const logs = statements.find((s) => JSON.stringify(s.Action).includes('logs:'))!;
     assert.deepEqual(logs.Resource, { 'Fn::GetAtt': [logicalIdOf('AWS::Logs::LogGroup', 'ProbeLogs'), 'Arn'] });
     // No AWS managed policy on the role (AWSLambdaBasicExecutionRole would grant every log group).
@@ -420,10 +427,20 @@ describe('template quality', () => {
     // Each acknowledgement is recorded as { [ruleId]: reason } on the construct it covers.
     const flat = acks.flatMap((a) => Object.entries(a.data as Record<string, string>).map(([id, reason]) => ({ path: a.path, id, reason })));
     assert.deepEqual(
-      flat.map((a) => `${a.path.split('/').slice(1, 3).join('/')} ${a.id.replace(/<[^>]+>/, '<fn>')}`).sort(),
-      ['Watchpost/Probe Annotation::AwsSolutions-IAM5[Resource::*]', 'Watchpost/Schedules Annotation::AwsSolutions-IAM5[Resource::<fn>:*]'],
+      flat.map((a) => `${a.path.split('/').slice(1, 3).join('/')} ${a.id.replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>')}`).sort(),
+      [
+        'Watchpost/Probe Annotation::AwsSolutions-IAM5[Resource::*]',
+        'Watchpost/Probe Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:watchpost-*-availability]',
+        'Watchpost/Schedules Annotation::AwsSolutions-IAM5[Resource::<fn>:*]',
+      ],
     );
     for (const ack of flat) assert.ok(ack.reason.length > 60, `${ack.path}: the reason says why, got ${ack.reason}`);
+    // And each one covers a finding that would otherwise be reported, on the policy it is attached to.
+    const wouldReport = nagFindingsIgnoringAcknowledgements(synth.app);
+    assert.deepEqual(
+      wouldReport.sort(),
+      flat.map((a) => `${a.path}/Resource ${a.id.replace(/^Annotation::/, '')}`).sort(),
+    );
   });
 
   it('orphans nothing on destroy: no resource is retained', () => {

@@ -156,6 +156,44 @@ describe('list reporter', () => {
     );
   });
 
+  it('https: the tls phase and the certificate; an error code already in the message is not repeated', () => {
+    const tls = result({
+      name: 'secure',
+      url: 'https://127.0.0.1:8443/',
+      ok: false,
+      statusCode: null,
+      timings: { dns: null, connect: 0.5, tls: 4.5, firstByte: null, download: null, total: 5 },
+      certificate: { subject: 'CN=127.0.0.1', issuer: 'CN=Test CA', validTo: '2026-11-27T08:00:00.000Z', daysRemaining: 1 },
+      failure: {
+        kind: 'tls',
+        message: 'the certificate is self-signed (DEPTH_ZERO_SELF_SIGNED_CERT), expected a trusted certificate',
+        retryable: false,
+        phase: 'tls',
+        code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+      },
+      assertions: [],
+      bodyExcerpt: null,
+    });
+    const out = output();
+    const r = listReporter({ stdout: out.stdout, env: {} });
+    r.onBegin({ checks: [checkSpec({ name: 'secure', url: tls.url })], source: 'x.yaml' });
+    r.onCheckEnd(tls, 0);
+    r.onEnd({ results: [tls], durationMs: 5 });
+    assert.match(
+      out.text(),
+      new RegExp(
+        [
+          '✗ secure  no response  5\\.0 ms',
+          '  GET https://127\\.0\\.0\\.1:8443/',
+          '  connect        0\\.5 ms  │██                      │',
+          '  tls            4\\.5 ms  │  ██████████████████████│',
+          '  certificate   CN=127\\.0\\.0\\.1, issued by CN=Test CA, expires 2026-11-27 \\(1 day\\)',
+          '  ✗ tls: the certificate is self-signed \\(DEPTH_ZERO_SELF_SIGNED_CERT\\), expected a trusted certificate\\n',
+        ].join('\\n'),
+      ),
+    );
+  });
+
   it('a warning marks the check with ! and shows the attempts', () => {
     const b = block('slow');
     assert.match(b, /^! slow  200 OK  301 ms  2 attempts\n/);

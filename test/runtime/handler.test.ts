@@ -251,7 +251,7 @@ describe('handler against moto', { skip: motoSkip() }, () => {
     const hanging = Array.from({ length: 5 }, (_, i) => ({ name: `hang-${i}`, url: targets.url('/hang'), timeout: '30s' }));
     const { invoke, log, namespace } = setup({ checks: hanging });
     const names = hanging.map((c) => c.name);
-    const summary = await invoke(names, 3_000);
+    const summary = await invoke(names, 6_000);
     assert.ok(summary.remaining > 0, `finished with ${summary.remaining} ms left`);
     assert.equal(summary.metricsFallback, 'none');
     assert.deepEqual(
@@ -313,7 +313,7 @@ describe('handler against moto', { skip: motoSkip() }, () => {
         return new Promise(() => undefined);
       },
     });
-    const summary = await invoke(['api', 'orders'], 2_000);
+    const summary = await invoke(['api', 'orders'], 5_000);
     assert.ok(summary.remaining > 0);
     assert.deepEqual(log.byMsg('runner missed its deadline')[0]!.missing, ['orders']);
     assert.deepEqual(log.byMsg('check result').map((l) => [l.check, l.ok, l.kind]), [['api', true, null], ['orders', false, 'timeout']]);

@@ -3,7 +3,7 @@
  * file in a temp dir, a captured log, and EMF validation against the spec.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CheckResult } from '../../lib/spec/result.ts';
@@ -44,9 +44,13 @@ export function failing(name: string, url = `http://127.0.0.1:1/${name}`, overri
   });
 }
 
+const configDirs: string[] = [];
+
 /** Writes a raw check file (what YAML parsing gives) as the construct would, and returns its path. */
 export function bundledConfig(raw: unknown): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'watchpost-runtime-'));
+  if (configDirs.length === 0) process.once('exit', () => configDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  configDirs.push(dir);
   const file = path.join(dir, 'watchpost.config.json');
   writeFileSync(file, JSON.stringify(raw));
   return file;

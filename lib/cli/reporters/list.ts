@@ -99,7 +99,7 @@ export function formatBlock(r: CheckResult, c: Colors, spec?: CheckSpec): string
   lines.push(...waterfall(r.timings, c));
   if (r.certificate) {
     const { subject, issuer, validTo, daysRemaining } = r.certificate;
-    lines.push(row('certificate', `${subject}, issued by ${issuer}, expires ${validTo.slice(0, 10)} (${daysRemaining} days)`, c));
+    lines.push(row('certificate', `${subject}, issued by ${issuer}, expires ${validTo.slice(0, 10)} (${daysRemaining} day${daysRemaining === 1 ? '' : 's'})`, c));
   }
   if (r.cache) lines.push(row('cache', formatCache(r.cache), c));
   if (r.serverTiming && r.serverTiming.length > 0) {
@@ -115,7 +115,7 @@ export function formatBlock(r: CheckResult, c: Colors, spec?: CheckSpec): string
   for (const a of r.assertions) lines.push(`  ${formatAssertion(a, c)}`);
   const f = r.failure;
   if (f && !explainedByAssertions(r)) {
-    const code = f.code ? c.dim(` (${f.code})`) : '';
+    const code = f.code && !f.message.includes(f.code) ? c.dim(` (${f.code})`) : '';
     lines.push(`  ${c.red('✗')} ${c.red(`${f.kind}:`)} ${f.message}${code}`);
   }
   if (!r.ok && r.bodyExcerpt) lines.push(row('body', c.dim(excerpt(r.bodyExcerpt)), c));
