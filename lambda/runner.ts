@@ -42,7 +42,7 @@ const MIN_RETRY_BUDGET_MS = 100;
 export async function runChecks(specs: CheckSpec[], options: RunOptions = {}): Promise<CheckResult[]> {
   if (specs.length === 0) return [];
   const { deadline } = options;
-  if (deadline === undefined || deadline - Date.now() > WARM_UP_MIN_REMAINING_MS) await warmUp();
+  if (deadline === undefined || deadline - Date.now() > WARM_UP_MIN_REMAINING_MS) await warmUp(options.environment);
 
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   const results: CheckResult[] = new Array(specs.length);

@@ -68,7 +68,7 @@ export class ProbeFunction extends Construct {
     // An own role instead of AWSLambdaBasicExecutionRole: logs go to this log group only.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Watchpost probe: write its logs, put metrics in its namespace, publish to its alert topics',
+      description: 'Watchpost probe: write its logs, put metrics in its namespace, read its availability alarms, publish to its alert topics',
     });
 
     const configFile = writeConfigFile(props.rawConfig);

@@ -8,7 +8,7 @@
  *   nested stacks (Checks01...): the checks' alarms and detail dashboards,
  *                 split so no template nears CloudFormation's limits
  */
-import { Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -136,6 +136,14 @@ export class Watchpost extends Construct {
 
     this.topics = new AlertTopics(this, 'Topics', { alerting: validation.config.alerting, topics: props.topics, removalPolicy });
     const timeout = Duration.seconds(this.plan.functionTimeoutSeconds);
+    const shortest = Math.min(...this.plan.batches.map((b) => b.frequency));
+    if (this.plan.functionTimeoutSeconds * 1000 >= shortest) {
+      // Not an error: runs of one batch may then overlap, and the handler's own deadline still bounds each.
+      Annotations.of(this).addWarningV2(
+        'watchpost:timeout-above-period',
+        `The probe function timeout (${this.plan.functionTimeoutSeconds}s: the slowest check's attempts plus reserves) is not under the shortest schedule period (${shortest / 1000}s); lower that check's timeout or retries`,
+      );
+    }
     this.probe = new ProbeFunction(this, 'Probe', {
       rawConfig: raw,
       namespace: this.plan.namespace,

@@ -32,7 +32,7 @@ export interface ConnectionOptions {
   resolve: Resolver;
   /** Verify the certificate chain and host name (spec.tls.verify). */
   verifyTls: boolean;
-  /** Extra trusted CA certificates (PEM), for tests and private CAs. @default Node's bundled roots */
+  /** CA certificates (PEM) trusted in addition to Node's bundled roots, for tests and private CAs. @default none */
   ca?: string | string[];
   /** The first response byte arrived (called once). */
   onFirstByte: (at: number) => void;
@@ -141,7 +141,7 @@ export class TimedConnection {
         // Verified below from authorizationError, so the certificate is recorded even when it is rejected.
         rejectUnauthorized: false,
         ALPNProtocols: ['http/1.1'],
-        ...(this.options.ca ? { ca: this.options.ca } : {}),
+        secureContext: secureContextFor(this.options.ca),
       });
       this.socket = secure;
       const onSecure = () => {
@@ -179,6 +179,27 @@ export class TimedConnection {
     if (socket.listenerCount('error') === 0) socket.on('error', () => {});
     return socket;
   }
+}
+
+/**
+ * Secure contexts, one per set of trusted CAs, built once: building one
+ * parses every root certificate. Sharing a context does not resume sessions
+ * (Node keeps no client session cache in it; a session is only reused when
+ * passed in), so every handshake is still a full, first-visit one.
+ */
+const contexts = new Map<string, tls.SecureContext>();
+const MAX_CONTEXTS = 16;
+
+export function secureContextFor(ca: string | string[] | undefined): tls.SecureContext {
+  const extra = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
+  const key = extra.join('\n');
+  let context = contexts.get(key);
+  if (!context) {
+    context = tls.createSecureContext(extra.length > 0 ? { ca: [...tls.rootCertificates, ...extra] } : {});
+    if (contexts.size >= MAX_CONTEXTS) contexts.delete(contexts.keys().next().value!);
+    contexts.set(key, context);
+  }
+  return context;
 }
 
 /** A person's sentence for OpenSSL's verification result codes. */

@@ -35,7 +35,7 @@ const ATTEMPT_OVER = new ProbeError('WATCHPOST_ATTEMPT_OVER', 'the attempt is ov
 export interface ProbeEnvironment {
   /** @default getaddrinfo (dns.lookup), like curl and browsers */
   resolve?: Resolver;
-  /** Extra trusted CA certificates (PEM). @default Node's bundled roots only */
+  /** CA certificates (PEM) trusted in addition to Node's bundled roots. @default none */
   ca?: string | string[];
 }
 

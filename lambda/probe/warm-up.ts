@@ -1,33 +1,49 @@
 /**
  * Cold start must not distort the first reading: in a fresh process the
- * first probe loads and compiles undici, zlib, TLS and this code inside its
- * timed part (15-40 ms). One untimed round against an in-process loopback
- * server does that first: a gzip JSON response through every assertion, and a
- * TLS handshake (refused by the plain-HTTP server, which still loads the TLS
- * stack and the error path). Once per process; never throws.
+ * first probe compiles undici's HTTP parser, starts libuv's thread pool for
+ * the first name lookup, loads the TLS stack and runs every JS path for the
+ * first time, all inside its timed part (15-120 ms on these machines). One
+ * untimed round against in-process loopback servers does that first: a name
+ * lookup of localhost (/etc/hosts, no query leaves the machine), a gzip JSON
+ * response through every assertion over http, the same over a verified https
+ * connection (a throwaway certificate made at start), and a failed handshake
+ * for the error path. Once per process; never throws.
  */
 import { once } from 'node:events';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { CHECK_DEFAULTS } from '../../lib/spec/defaults.ts';
 import type { CheckSpec } from '../../lib/spec/types.ts';
 import { checkOnce } from './check.ts';
+import { secureContextFor, systemResolver } from './connection.ts';
+import type { ProbeEnvironment } from './http.ts';
+import { makeWarmUpCertificate } from './warm-up-cert.ts';
 
 /** Each warm-up round's budget (ms); loopback answers in about one. */
 const WARM_UP_BUDGET_MS = 1000;
 
 let warming: Promise<void> | null = null;
 
-/** Warms the probe path once per process; later calls return the same promise. */
-export function warmUp(): Promise<void> {
+/**
+ * Warms the probe path once per process. The TLS context for the
+ * environment's extra CAs is built here too (parsing every root certificate
+ * takes tens of milliseconds), for each environment a caller passes.
+ */
+export async function warmUp(environment: ProbeEnvironment = {}): Promise<void> {
   warming ??= run().catch(() => {});
-  return warming;
+  await warming;
+  try {
+    secureContextFor(environment.ca);
+  } catch {
+    // An unreadable CA fails the probes that use it, with a tls failure; the warm-up stays quiet.
+  }
 }
 
 async function run(): Promise<void> {
   const body = zlib.gzipSync(JSON.stringify({ status: 'ok', items: [{ id: 1 }] }));
-  const server = http.createServer((_req, res) => {
+  const handler: http.RequestListener = (_req, res) => {
     res.writeHead(200, {
       'content-type': 'application/json',
       'content-encoding': 'gzip',
@@ -36,18 +52,29 @@ async function run(): Promise<void> {
       'x-content-type-options': 'nosniff',
     });
     res.end(body);
-  });
+  };
+  const certificate = makeWarmUpCertificate();
+  const plain = http.createServer(handler);
+  const secure = https.createServer(certificate, handler);
+  try {
+    const [plainPort, securePort] = await Promise.all([listen(plain), listen(secure), systemResolver('localhost').catch(() => [])]);
+    const spec = warmUpSpec(`http://127.0.0.1:${plainPort}/warm-up`);
+    await checkOnce(spec, { budgetMs: WARM_UP_BUDGET_MS });
+    await checkOnce({ ...spec, url: `https://127.0.0.1:${securePort}/warm-up` }, { budgetMs: WARM_UP_BUDGET_MS, ca: certificate.cert });
+    // TLS to a plain HTTP port: the handshake fails, which runs the failure path and loads the default root store.
+    await checkOnce({ ...spec, url: `https://127.0.0.1:${plainPort}/warm-up` }, { budgetMs: WARM_UP_BUDGET_MS });
+  } finally {
+    for (const server of [plain, secure]) {
+      server.closeAllConnections();
+      server.close();
+    }
+  }
+}
+
+async function listen(server: http.Server): Promise<number> {
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  try {
-    const { port } = server.address() as AddressInfo;
-    const spec = warmUpSpec(`http://127.0.0.1:${port}/warm-up`);
-    await checkOnce(spec, { budgetMs: WARM_UP_BUDGET_MS });
-    await checkOnce({ ...spec, url: `https://127.0.0.1:${port}/warm-up` }, { budgetMs: WARM_UP_BUDGET_MS });
-  } finally {
-    server.closeAllConnections();
-    server.close();
-  }
+  return (server.address() as AddressInfo).port;
 }
 
 function warmUpSpec(url: string): CheckSpec {
@@ -63,6 +90,7 @@ function warmUpSpec(url: string): CheckSpec {
       body: { contains: 'ok', notContains: 'error', matches: 'o.' },
       json: [{ path: 'items[0].id', operator: 'equals', value: 1 }],
       headers: [{ name: 'content-type', operator: 'contains', value: 'json' }],
+      certificate: { minDaysRemaining: 0 },
       securityHeaders: true,
     },
   };

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -99,6 +100,25 @@ describe('pinned check stacks', () => {
     assert.ok(indexes.length > 1 && indexes.every((i) => i >= 1 && i <= 8), `${indexes}`);
     assert.equal(w.shardStacks.length, indexes.length);
     assert.equal(w.plan.shards.flatMap((s) => s.dashboards.flat()).length, 12);
+  });
+});
+
+describe('function timeout against the schedule period', () => {
+  it('warns when the slowest check leaves the timeout at or above the shortest period', () => {
+    // GIVEN a 1m check whose two attempts of 29 s plus reserves need 67 s
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'S');
+    new Watchpost(stack, 'W', { checks: [{ name: 'slow', url: 'https://slow.example.com/', timeout: '29s', retries: 1 }] });
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('not under the shortest schedule period'));
+    assert.equal(warnings.length, 1);
+    assert.match(String(warnings[0]!.entry.data), /timeout \(67s: .*\) is not under the shortest schedule period \(60s\)/);
+  });
+
+  it('does not warn for the defaults (10 s timeout: an 18 s function timeout)', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
+    new Watchpost(stack, 'W', FILE);
+    assert.equal(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('schedule period')).length, 0);
   });
 });
 
