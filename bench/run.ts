@@ -38,7 +38,7 @@ const MEMORY_MB = [128, 256, 512, 1024, 1769];
 /** Memory sizes and batch sizes compared for the batch-size choice. */
 const SIZE_MEMORY_MB = [512, 1024, 1769];
 /** [checks per batch, probes in flight]. */
-const BATCH_SHAPES: ReadonlyArray<readonly [number, number]> = [[10, 10], [25, 25], [25, 5], [50, 50], [50, 10]];
+const BATCH_SHAPES: ReadonlyArray<readonly [number, number]> = [[10, 10], [25, 25], [25, 10], [25, 5], [50, 50], [50, 10]];
 /** Hard stop, so a wedged target can never keep the bench running. */
 const BENCH_LIMIT_MS = 240_000;
 
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
         sizeRows.push([`${memoryMb} MB`, String(size), String(concurrency), ms(https.median), ms(https.p95), ms(https.cpu, 0), ms(https.wall, 0)]);
       }
     }
-    out(`### 5b. https batch size and probes in flight at ${SIZE_MEMORY_MB.join(' and ')} MB`);
+    out(`### 5b. https batch size and probes in flight at ${SIZE_MEMORY_MB.join(', ')} MB`);
     out();
     out(table(['Lambda memory', 'batch size', 'in flight', 'https error median', 'https p95', 'batch CPU ms', 'batch wall ms'], sizeRows));
     worker.stop();

@@ -181,16 +181,17 @@ export function estimateCost(config: WatchpostConfig, options: CostOptions = {})
 
 /**
  * One line for `cdk synth`: checks, the monthly estimate and the per-check
- * average. Never throws for a region: one without prices (or a deploy-time
- * token) is estimated at us-east-1 prices, and the line says so.
+ * average. Never throws for a region: without one (an environment-agnostic
+ * stack learns it at deploy) or with one that has no prices, it estimates at
+ * us-east-1 prices, and the line says so.
  */
 export function costSummaryLine(config: WatchpostConfig, options: CostOptions = {}): string {
-  const asked = options.region ?? DEFAULT_REGION;
-  const priced = pricesFor(asked) ? asked : DEFAULT_REGION;
+  const asked = options.region;
+  const priced = asked !== undefined && pricesFor(asked) ? asked : DEFAULT_REGION;
   const e = estimateCost(config, { ...options, region: priced });
   const n = e.checks.length;
   const average = n > 0 ? e.totalMonthly / n : 0;
-  const where = priced === asked ? `in ${priced}` : `at ${priced} prices (none listed for ${asked})`;
+  const where = asked === undefined ? `at ${priced} prices` : priced === asked ? `in ${priced}` : `at ${priced} prices (none listed for ${asked})`;
   return (
     `Watchpost cost estimate: ${n} check${n === 1 ? '' : 's'}, ${usd(e.totalMonthly)}/month ${where} ` +
     `(${usd(average)} per check, list prices without free tier; details: npx watchpost cost)`

@@ -1,18 +1,21 @@
 /**
- * What on-call opens first. A detail dashboard per group of checks
- * (SIZING.checksPerDashboard): owner and runbook table, the status of every
- * alarm of those checks, and per check availability %, latency p50/p90/max and
- * (where timings are published) the phase breakdown. With more than one group,
- * an overview shows every check's availability alarm and links the details.
+ * What on-call opens first. One dashboard while every check fits on it
+ * (SIZING.checksPerDashboard, from CloudWatch's limits): owner and runbook
+ * table, the probe function's and every check's alarm status, and per check
+ * availability %, latency p50/p90/max and (where timings are published) the
+ * phase breakdown. Above that, the same per group of checks on detail
+ * dashboards, and an overview shows every check's availability alarm and
+ * links the details.
  */
 import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { DASHBOARD_LIMITS } from './plan.ts';
 import { CHECK_DIMENSION, METRICS, PHASE_METRICS } from './spec/metrics.ts';
 import type { CheckSpec } from './spec/types.ts';
 
 /** CloudWatch shows at most 100 alarms in one alarm status widget. */
-export const ALARMS_PER_STATUS_WIDGET = 100;
+export const ALARMS_PER_STATUS_WIDGET = DASHBOARD_LIMITS.alarmsPerStatusWidget;
 
 /** Console link to a dashboard in the deploying region. */
 export function dashboardUrl(name: string): string {
@@ -28,8 +31,17 @@ export interface CheckDashboardProps {
   readonly dashboardName: string;
   readonly namespace: string;
   readonly checks: readonly CheckSpec[];
-  /** Every alarm of these checks (at most ALARMS_PER_STATUS_WIDGET per widget). */
-  readonly alarms: readonly cloudwatch.IAlarm[];
+  /**
+   * Every alarm of these checks (at most ALARMS_PER_STATUS_WIDGET per widget):
+   * an alarm of this stack, or the name of one in another stack (referenced
+   * by an ARN built from the name, which makes no cross-stack reference).
+   */
+  readonly alarms: ReadonlyArray<cloudwatch.IAlarm | string>;
+  /**
+   * The probe function's own alarms, shown first (on the dashboard that shows every check).
+   * @default - none (a detail dashboard: the overview shows them)
+   */
+  readonly functionAlarms?: readonly cloudwatch.IAlarm[];
   /**
    * The overview dashboard to link back to.
    * @default - no link
@@ -37,15 +49,17 @@ export interface CheckDashboardProps {
   readonly overviewName?: string;
 }
 
-/** One group of checks: the table, their alarm states, and graphs per check. */
+/** Checks on one dashboard: the table, their alarm states, and graphs per check. */
 export class CheckDashboard extends Construct {
   readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: CheckDashboardProps) {
     super(scope, id);
+    const alarms = props.alarms.map((a, i) => (typeof a === 'string' ? cloudwatch.Alarm.fromAlarmName(this, `A${i}`, a) : a));
     const rows: cloudwatch.IWidget[][] = [
       [new cloudwatch.TextWidget({ markdown: checksTable(props.checks, props.overviewName), width: 24, height: textHeight(props.checks.length) })],
-      alarmStatusWidgets('Alarms', props.alarms),
+      ...(props.functionAlarms ? [alarmStatusWidgets('Probe function', props.functionAlarms)] : []),
+      alarmStatusWidgets('Alarms', alarms),
       ...props.checks.map((spec) => checkRow(props.namespace, spec)),
     ];
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

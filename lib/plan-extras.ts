@@ -8,12 +8,13 @@
 import type { AlarmPlan, DeploymentPlan } from './plan.ts';
 
 /**
- * Dashboards: the overview, plus a detail dashboard per group of
- * `SIZING.checksPerDashboard` checks, as the plan's shards split them.
+ * Dashboards: one for every check while they fit (`SIZING.checksPerDashboard`);
+ * above that, the overview plus the detail dashboards the plan's shards hold.
  */
 export function dashboardCount(plan: DeploymentPlan): number {
-  const details = plan.shards.reduce((sum, shard) => sum + shard.dashboards.length, 0);
-  return details > 0 ? 1 + details : 0;
+  if (plan.checks.length === 0) return 0;
+  if (plan.dashboardLayout === 'single') return 1;
+  return 1 + plan.shards.reduce((sum, shard) => sum + shard.dashboards.length, 0);
 }
 
 /** Customer managed KMS keys: the one encrypting the alert topics (the stack creates its topics). */

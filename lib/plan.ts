@@ -8,6 +8,65 @@ import { METRICS, metricsForCheck, type MetricKey, type PublishedMetric } from '
 import type { CheckSpec, Severity, WatchpostConfig } from './spec/types.ts';
 import { RETRY_BACKOFF_MS } from './spec/retry.ts';
 
+/**
+ * CloudWatch's limits on one dashboard (CloudWatch service quotas,
+ * "Dashboards"; they cannot be raised) and on the alarm status widget
+ * (dashboard body structure: at most 100 alarms). The dashboard body has no
+ * documented size limit of its own: it is one property of a template, so
+ * CloudFormation's 1 MB per template bounds it (see dashboardCapacity).
+ */
+export const DASHBOARD_LIMITS = {
+  widgets: 500,
+  /** Across all widgets, counting the metrics a math expression reads. */
+  metricsPerDashboard: 2_500,
+  metricsPerGraph: 500,
+  alarmsPerStatusWidget: 100,
+} as const;
+
+/**
+ * The most one check puts on a dashboard (lib/dashboard.ts draws it): the
+ * worst case, so the capacity holds whatever the checks assert.
+ */
+export const DASHBOARD_CHECK_SHAPE = {
+  /** Widgets every dashboard has once: the owner/runbook text and the probe function's alarm status. */
+  fixedWidgets: 2,
+  /** Availability %, latency p50/p90/max, and the phases when timings are published. */
+  graphsPerCheck: 3,
+  /**
+   * Lines read: Success (under the availability expression) and the
+   * expression itself, counted to be safe; Duration p50, p90, max; 5 phases.
+   */
+  metricsPerCheck: 10,
+  /** The most lines on one of its graphs: the 5 phases. */
+  linesPerGraph: 5,
+  /** Availability, latency warning, latency critical, certificate. */
+  alarmsPerCheck: 4,
+} as const;
+
+/**
+ * How many checks one dashboard holds: the largest n for which the fixed
+ * widgets, the alarm status widgets for n checks' alarms and n checks'
+ * graphs stay within every limit. With the figures above:
+ * 2 + ceil(4n / 100) + 3n ≤ 500 widgets gives n = 163 (2 + 7 + 489 = 498;
+ * 164 needs 501), and 10 × 163 = 1,630 ≤ 2,500 metrics. Measured worst case
+ * (long runbook text, all four alarms, timings): about 2.5 KB of template a
+ * check, so a full dashboard is about 0.4 MB, within the 1 MB template
+ * (test/cdk/scale.test.ts synthesizes one).
+ */
+export function dashboardCapacity(
+  limits: typeof DASHBOARD_LIMITS = DASHBOARD_LIMITS,
+  shape: typeof DASHBOARD_CHECK_SHAPE = DASHBOARD_CHECK_SHAPE,
+): number {
+  if (shape.linesPerGraph > limits.metricsPerGraph) return 0;
+  const fits = (n: number) =>
+    shape.fixedWidgets + Math.ceil((n * shape.alarmsPerCheck) / limits.alarmsPerStatusWidget) + n * shape.graphsPerCheck <= limits.widgets &&
+    n * shape.metricsPerCheck <= limits.metricsPerDashboard;
+  let n = 0;
+  // Bounded: every check adds at least one widget.
+  while (n < limits.widgets && fits(n + 1)) n++;
+  return n;
+}
+
 /** Sizing rules. The reasoning and the measurements behind them are in docs/BENCHMARKS.md. */
 export const SIZING = {
   /** Most checks one invocation probes. */
@@ -22,11 +81,11 @@ export const SIZING = {
   /** Probes in flight per invocation. */
   concurrency: 50,
   /**
-   * Checks on one detail dashboard. A check has at most 4 alarms, and an alarm
-   * status widget shows at most 100, so 25 checks fill exactly one widget; with
-   * 3 graphs per check that is 77 widgets, far below the 500 per dashboard.
+   * Checks on one dashboard: every check shares one dashboard up to this many
+   * (one dashboard is $3 a month); only above it do they split into an
+   * overview plus detail dashboards. From CloudWatch's limits: 163.
    */
-  checksPerDashboard: 25,
+  checksPerDashboard: dashboardCapacity(),
   /**
    * Checks per nested stack (their alarms plus detail dashboards). Up to this
    * many share one stack; above it, checks are hashed into a power of two of
@@ -83,15 +142,22 @@ export interface DeploymentPlan {
   checks: CheckPlan[];
   /** Alarms on the probe function itself (errors, throttles, duration near timeout). */
   functionAlarmCount: number;
-  /** How the checks' alarms and dashboards are split into nested stacks and dashboards. */
+  /** How the checks' alarms (and, when split, detail dashboards) are split into nested stacks. */
   shards: Shard[];
+  /**
+   * `single`: one dashboard shows every check (up to SIZING.checksPerDashboard);
+   * `split`: an overview plus the shards' detail dashboards.
+   */
+  dashboardLayout: 'single' | 'split';
 }
 
-/** A nested stack's share of the checks: their alarms and their detail dashboards. */
+/** A nested stack's share of the checks: their alarms and, when split, their detail dashboards. */
 export interface Shard {
   /** 1-based bucket number: stable for a check as long as the bucket count stays the same. */
   index: number;
-  /** Each entry is one detail dashboard's checks, in file order. */
+  /** The checks whose alarms this stack holds, in file order. */
+  checks: CheckSpec[];
+  /** Each entry is one detail dashboard's checks, in file order; none when every check fits on one dashboard. */
   dashboards: CheckSpec[][];
 }
 
@@ -122,6 +188,7 @@ export function planDeployment(config: WatchpostConfig, options: PlanOptions = {
     })),
     functionAlarmCount: SIZING.functionAlarms,
     shards: makeShards(config.checks, SIZING.checksPerDashboard, SIZING.checksPerStack, options.checkStacks),
+    dashboardLayout: config.checks.length <= SIZING.checksPerDashboard ? 'single' : 'split',
   };
 }
 
@@ -131,7 +198,8 @@ export function planDeployment(config: WatchpostConfig, options: PlanOptions = {
  * others' alarms (fixed alarm names cannot move between stacks in one deploy).
  * One stack up to `perStack` checks; above that, a power of two of buckets
  * averaging at most 80 % of `perStack`, so the bucket count (and with it the
- * placement) changes only when the check count doubles.
+ * placement) changes only when the check count doubles. Detail dashboards
+ * only when the checks do not all fit on one (`perDashboard`).
  */
 export function makeShards(
   checks: readonly CheckSpec[],
@@ -141,6 +209,7 @@ export function makeShards(
   stacks?: number,
 ): Shard[] {
   const buckets = stacks ?? shardCount(checks.length, perStack);
+  const split = checks.length > perDashboard;
   const byBucket = new Map<number, CheckSpec[]>();
   for (const c of checks) {
     const b = buckets === 1 ? 0 : fnv1a(c.name) % buckets;
@@ -148,7 +217,7 @@ export function makeShards(
   }
   return [...byBucket]
     .sort((a, b) => a[0] - b[0])
-    .map(([b, list]) => ({ index: b + 1, dashboards: chunk(list, perDashboard) }));
+    .map(([b, list]) => ({ index: b + 1, checks: list, dashboards: split ? chunk(list, perDashboard) : [] }));
 }
 
 export function shardCount(checks: number, perStack: number = SIZING.checksPerStack): number {

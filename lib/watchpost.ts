@@ -4,17 +4,20 @@
  * watchpost.yaml), or use WatchpostStack. The parts are exposed for extension.
  *
  *   parent stack: key, topics, probe function (+ log group, role), schedules,
- *                 function alarms, overview dashboard
- *   nested stacks (Checks01...): the checks' alarms and detail dashboards,
- *                 split so no template nears CloudFormation's limits
+ *                 function alarms, the dashboard (every check, up to
+ *                 SIZING.checksPerDashboard) or else the overview
+ *   nested stacks (Checks01...): the checks' alarms (and, above that many
+ *                 checks, detail dashboards), split so no template nears
+ *                 CloudFormation's limits
  */
-import { Annotations, Duration, NestedStack, RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Duration, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { CheckAlarms, FunctionAlarms, type TopicFor } from './alarms.ts';
+import { costSummaryLine } from './cost.ts';
 import { CheckDashboard, dashboardUrl, OverviewDashboard } from './dashboard.ts';
 import { planDeployment, shardCount, SIZING, type CheckPlan, type DeploymentPlan, type Shard } from './plan.ts';
 import { ProbeFunction } from './probe-function.ts';
@@ -50,12 +53,14 @@ export interface WatchpostOptions {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Create the dashboards (an overview plus detail dashboards).
+   * Create the dashboard: one showing every check up to
+   * SIZING.checksPerDashboard (163, from CloudWatch's limits), above that an
+   * overview plus detail dashboards.
    * @default true
    */
   readonly dashboard?: boolean;
   /**
-   * Name of the overview dashboard; detail dashboards are `<name>-<stack>-<n>`.
+   * Name of the dashboard (the overview when split); detail dashboards are `<name>-<stack>-<n>`.
    * @default 'watchpost'
    */
   readonly dashboardName?: string;
@@ -105,7 +110,7 @@ export class Watchpost extends Construct {
   /** Every alarm of every check, by alarm name. */
   readonly alarms: ReadonlyMap<string, cloudwatch.Alarm>;
   readonly functionAlarms: cloudwatch.Alarm[];
-  /** Overview first, then the detail dashboards. */
+  /** The one dashboard; or, when split, the overview first, then the detail dashboards. */
   readonly dashboards: cloudwatch.Dashboard[] = [];
   readonly shardStacks: CheckShardStack[] = [];
 
@@ -124,15 +129,18 @@ export class Watchpost extends Construct {
       architecture: architecture === lambda.Architecture.X86_64 ? 'x86_64' : 'arm64',
       checkStacks: props.checkStacks,
     });
-    const crowded = this.plan.shards.find((s) => s.dashboards.flat().length > MAX_CHECKS_PER_STACK);
+    const crowded = this.plan.shards.find((s) => s.checks.length > MAX_CHECKS_PER_STACK);
     if (crowded) {
-      const n = crowded.dashboards.flat().length;
+      const n = crowded.checks.length;
       throw new WatchpostConfigError([{
         where: 'checkStacks',
         message: `puts ${n} checks in nested stack ${crowded.index}, more than ${MAX_CHECKS_PER_STACK} fit under CloudFormation's 500 resources; raise it, got ${props.checkStacks ?? shardCount(this.plan.checks.length)}`,
       }]);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    // What it will cost, where `cdk synth` prints it; an environment-agnostic stack's region is a token until deploy.
+    const region = Stack.of(this).region;
+    Annotations.of(this).addInfo(costSummaryLine(validation.config, { region: Token.isUnresolved(region) ? undefined : region }));
 
     this.topics = new AlertTopics(this, 'Topics', { alerting: validation.config.alerting, topics: props.topics, removalPolicy });
     const timeout = Duration.seconds(this.plan.functionTimeoutSeconds);
@@ -161,6 +169,7 @@ export class Watchpost extends Construct {
     this.functionAlarms = new FunctionAlarms(this, 'FunctionAlarms', { fn: this.function, timeout, topic: this.topics.critical }).alarms;
 
     const withDashboards = props.dashboard ?? true;
+    const single = this.plan.dashboardLayout === 'single';
     const topicFor: TopicFor = (s) => this.topics.topicFor(s);
     const plans = new Map(this.plan.checks.map((c) => [c.spec.name, c]));
     const details: Array<{ name: string; checks: string[] }> = [];
@@ -170,21 +179,31 @@ export class Watchpost extends Construct {
         plans,
         namespace: this.plan.namespace,
         topicFor,
-        dashboardPrefix: withDashboards ? dashboardName : undefined,
+        dashboardPrefix: withDashboards && !single ? dashboardName : undefined,
+        sharedDashboard: withDashboards && single ? dashboardName : undefined,
       });
       this.shardStacks.push(stack);
       details.push(...stack.detailDashboards);
     }
     this.alarms = new Map(this.shardStacks.flatMap((s) => s.namedAlarms));
-    if (withDashboards) {
-      const overview = new OverviewDashboard(this, 'Overview', {
-        dashboardName,
-        availabilityAlarms: this.plan.checks.map((c) => c.alarms.find((a) => a.kind === 'availability')!.alarmName),
-        functionAlarms: this.functionAlarms,
-        details,
-      });
-      this.dashboards.push(overview.dashboard, ...this.shardStacks.flatMap((s) => s.dashboards));
-    }
+    if (!withDashboards) return;
+    // In the parent stack, reading the nested stacks' alarms by name; created after them so every alarm it shows exists.
+    const first = single
+      ? new CheckDashboard(this, 'Dashboard', {
+          dashboardName,
+          namespace: this.plan.namespace,
+          checks: this.plan.checks.map((c) => c.spec),
+          alarms: this.plan.checks.flatMap((c) => c.alarms.map((a) => a.alarmName)),
+          functionAlarms: this.functionAlarms,
+        })
+      : new OverviewDashboard(this, 'Overview', {
+          dashboardName,
+          availabilityAlarms: this.plan.checks.map((c) => c.alarms.find((a) => a.kind === 'availability')!.alarmName),
+          functionAlarms: this.functionAlarms,
+          details,
+        });
+    for (const stack of this.shardStacks) first.dashboard.node.addDependency(stack.nestedStackResource!);
+    this.dashboards.push(first.dashboard, ...this.shardStacks.flatMap((s) => s.dashboards));
   }
 }
 
@@ -193,11 +212,13 @@ interface CheckShardStackProps {
   readonly plans: ReadonlyMap<string, CheckPlan>;
   readonly namespace: string;
   readonly topicFor: TopicFor;
-  /** Undefined when dashboards are off. */
+  /** Prefix of the detail dashboards' names when split; undefined when there are none here. */
   readonly dashboardPrefix?: string;
+  /** The one dashboard (in the parent) that shows every check, for the alarms' links; undefined when split or off. */
+  readonly sharedDashboard?: string;
 }
 
-/** A share of the checks: their alarms and detail dashboards, in a nested stack of its own. */
+/** A share of the checks: their alarms and (when split) detail dashboards, in a nested stack of its own. */
 export class CheckShardStack extends NestedStack {
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly namedAlarms: Array<[string, cloudwatch.Alarm]> = [];
@@ -205,10 +226,13 @@ export class CheckShardStack extends NestedStack {
   readonly detailDashboards: Array<{ name: string; checks: string[] }> = [];
 
   constructor(scope: Construct, id: string, props: CheckShardStackProps) {
-    super(scope, id, { description: `Watchpost checks, stack ${props.shard.index}: alarms and dashboards` });
+    super(scope, id, { description: `Watchpost checks, stack ${props.shard.index}: alarms${props.dashboardPrefix ? ' and dashboards' : ''}` });
     const { shard } = props;
-    shard.dashboards.forEach((checks, d) => {
+    // Without detail dashboards, one group: the stack's checks, linking to the shared dashboard (if any).
+    const groups = shard.dashboards.length > 0 && props.dashboardPrefix ? shard.dashboards : [shard.checks];
+    groups.forEach((checks, d) => {
       const name = props.dashboardPrefix ? `${props.dashboardPrefix}-${String(shard.index).padStart(2, '0')}-${d + 1}` : undefined;
+      const link = name ?? props.sharedDashboard;
       const alarms: cloudwatch.Alarm[] = [];
       for (const spec of checks) {
         const plan = props.plans.get(spec.name)!;
@@ -217,7 +241,7 @@ export class CheckShardStack extends NestedStack {
           alarms: plan.alarms,
           namespace: props.namespace,
           topicFor: props.topicFor,
-          dashboardUrl: name ? dashboardUrl(name) : '',
+          dashboardUrl: link ? dashboardUrl(link) : '',
         });
         made.alarms.forEach((alarm, i) => this.namedAlarms.push([plan.alarms[i]!.alarmName, alarm]));
         alarms.push(...made.alarms);

@@ -117,7 +117,6 @@ export async function probe(spec: CheckSpec, options: AttemptOptions): Promise<P
       return outcome({
         statusCode: r.statusCode,
         headers: r.headers,
-        timings: timeline.timings(),
         failure: toFailure(r.error, r.phase, context, hop.url, r.detail),
         bodyBytes: r.bodyBytes,
         bodyExcerpt: r.bodyExcerpt,
@@ -127,7 +126,6 @@ export async function probe(spec: CheckSpec, options: AttemptOptions): Promise<P
     return outcome({
       statusCode: r.statusCode,
       headers: r.headers,
-      timings: timeline.timings(),
       bodyBytes: r.bodyBytes,
       bodyExcerpt: r.bodyExcerpt,
       bodyText: r.bodyText,
@@ -251,7 +249,8 @@ function exchange(hop: Hop, ctx: ExchangeContext): Promise<Exchange> {
         controller = c;
       },
       onResponseStart(_c, code, rawHeaders) {
-        if (settled) return;
+        // 1xx (103 Early Hints) are informational: the final response follows on the same request.
+        if (settled || code < 200) return;
         const at = performance.now();
         // Normally the connection saw the first byte already; this covers a chunk read before the wrapper.
         if (firstByteAt === null) {
@@ -269,7 +268,9 @@ function exchange(hop: Hop, ctx: ExchangeContext): Promise<Exchange> {
         const encoding = headers['content-encoding'];
         const declared = headers['content-length'];
         contentLength = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : null;
-        if (contentLength !== null && contentLength > spec.maxBodySize && codingsOf(encoding)?.length === 0) {
+        // HEAD, 204 and 304 announce a length they do not send.
+        const bodyless = hop.method === 'HEAD' || code === 204 || code === 304;
+        if (!bodyless && contentLength !== null && contentLength > spec.maxBodySize && codingsOf(encoding)?.length === 0) {
           fail(new ProbeError(PROBE_CODES.bodyTooLarge, 'content-length above maxBodySize'));
           return;
         }
@@ -391,7 +392,7 @@ function describe(
       return `body larger than maxBodySize ${limit}: stopped reading at ${limit}${decoded}`;
     }
     default:
-      if (code?.startsWith('WATCHPOST_REDIRECT') || code === PROBE_CODES.tooManyRedirects) return text;
+      if (code === PROBE_CODES.redirectLoop || code === PROBE_CODES.tooManyRedirects || code === PROBE_CODES.badRedirect) return text;
       if (code?.startsWith('HPE_') || code === HTTP_PARSER_CODE) return `invalid HTTP response ${where}${tag}: ${text}, expected HTTP/1.1`;
       if (detail?.contentEncoding && code && !code.startsWith('UND_')) {
         return `could not decode the ${detail.contentEncoding} body${tag}: ${text}`;

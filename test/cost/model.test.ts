@@ -78,28 +78,27 @@ describe('cost model: 1 check at 1m', () => {
     near(lineOf(c, 'SNS publishes').monthly, 8 * (0.5 / 1e6), 'publishes $'); // $0.000004
     near(lineOf(c, 'SNS email deliveries').monthly, 8 * (2 / 100_000), 'emails $'); // $0.00016
     near(lineOf(c, 'KMS requests').monthly, 16 * (0.03 / 10_000), 'KMS requests $'); // $0.000048
-    // The whole stack-wide cost is this one check's: key $1, the overview and one detail dashboard
-    // 2 × $3, 3 function alarms $0.30.
+    // The whole stack-wide cost is this one check's: key $1, the one dashboard $3, 3 function alarms $0.30.
     near(lineOf(c, 'Share: KMS key').monthly, 1, 'key share');
-    near(lineOf(c, 'Share: Dashboards').monthly, 6, 'dashboard share');
+    near(lineOf(c, 'Share: Dashboards').monthly, 3, 'dashboard share');
     near(lineOf(c, 'Share: Probe function alarms').monthly, 0.3, 'function alarms share');
   });
 
-  it('totals to $9.4668 plus the log lines', () => {
+  it('totals to $6.4668 plus the log lines', () => {
     // Each run: its result line; each invocation: the summary line (1 check, 2 datapoints, 1 call) and Lambda's own lines.
     const where = { region: 'us-east-1', batch: 'f1m-0' };
     const perInvocation = resultLogLineBytes(spec, where) + summaryLogLineBytes(1, 2, 1, where) + PLATFORM_LOG_BYTES_PER_INVOCATION;
     const logGb = (43_800 * perInvocation) / GB;
     near(lineOf(c, 'Log ingestion').quantity, logGb, 'log GB');
-    // 0.0438 + 0.00876 + 0.87600438 + 0.438 + 0.6 + 0.2 + 0.000004 + 0.00016 + 0.000048 + 1 + 6 + 0.3 = 9.46677638
-    near(c.monthly, 9.46677638 + logGb * 0.5, 'check total');
+    // 0.0438 + 0.00876 + 0.87600438 + 0.438 + 0.6 + 0.2 + 0.000004 + 0.00016 + 0.000048 + 1 + 3 + 0.3 = 6.46677638
+    near(c.monthly, 6.46677638 + logGb * 0.5, 'check total');
     near(e.totalMonthly, c.monthly, 'total');
   });
 
   it('is dominated by the fixed costs, which the free tier mostly removes', () => {
-    const fixed = 1 + 6 + 0.3;
+    const fixed = 1 + 3 + 0.3;
     assert.ok(fixed / c.monthly > 0.6, `fixed ${fixed} of ${c.monthly}`);
-    // Free: 3 dashboards (both: $6), 10 alarm metrics (all 5: $0.50), 10 metrics (both: $0.60), the Lambda,
+    // Free: 3 dashboards (the one: $3), 10 alarm metrics (all 5: $0.50), 10 metrics (both: $0.60), the Lambda,
     // scheduler, API-request, log, SNS and KMS allowances (all of this check's use). Only the key stays.
     near(e.detail.freeTierMonthly, c.monthly - 1, 'free tier');
   });
@@ -143,8 +142,8 @@ describe('cost model: 50 checks at 1m and 5m, timings on', () => {
     // 96,360 × $1/M (schedules) = 0.09636; × $0.20/M (requests) = 0.019272;
     // 144,540 × 0.0000133334 = 1.927209636; PutMetricData 96,360 × $0.01/1,000 = 0.9636;
     // metrics 350 × 0.30 = 105; alarms 100 × 0.10 = 10; SNS 400 publishes = 0.0002, 400 emails = 0.008;
-    // KMS 800 requests = 0.0024; key 1; dashboards: the overview + 2 of 25 checks = 3 × 3 = 9; function alarms 0.30.
-    const fixed = 0.09636 + 0.019272 + 1.927209636 + 0.9636 + 105 + 10 + 0.0002 + 0.008 + 0.0024 + 1 + 9 + 0.3;
+    // KMS 800 requests = 0.0024; key 1; dashboards: 50 checks fit on one (up to 163) = $3; function alarms 0.30.
+    const fixed = 0.09636 + 0.019272 + 1.927209636 + 0.9636 + 105 + 10 + 0.0002 + 0.008 + 0.0024 + 1 + 3 + 0.3;
     // Logs: every run's result line; every invocation's summary (checks, 7 datapoints each, 1 call) and platform lines.
     const batches = [
       { batch: 'f1m-0', checks: specs.slice(0, 25), invocations: 43_800 },
@@ -159,9 +158,39 @@ describe('cost model: 50 checks at 1m and 5m, timings on', () => {
       logBytes += b.invocations * perInvocation;
     }
     near(e.totalMonthly, fixed + (logBytes / GB) * 0.5, 'total');
-    near(e.detail.dashboards, 3, 'dashboards');
-    near(lineOf(e.shared, 'Dashboards').monthly, 9, 'shared dashboards');
+    near(e.detail.dashboards, 1, 'dashboards');
+    near(lineOf(e.shared, 'Dashboards').monthly, 3, 'shared dashboards');
     near(e.totalMonthly, e.checks.reduce((s, c) => s + c.monthly, 0), 'total = sum of checks');
+  });
+});
+
+describe("cost model: issue 6's target, 50 checks at 1m", () => {
+  // Default metrics (Success, Duration), an availability and a latency-critical alarm each, one e-mail subscriber.
+  const specs = Array.from({ length: 50 }, (_, i) => plain(`svc-${i}`));
+  const e = estimateCost(config(specs));
+
+  it('averages at most $1.00 a check with every shared cost divided in', () => {
+    // Batches f1m-0 and f1m-1, 25 checks each: 2 × 43,800 = 87,600 invocations.
+    // Schedules 87,600 × $1/M = 0.0876; requests 87,600 × $0.20/M = 0.01752; GB-s 87,600 × 1 GB × 1.5 s = 131,400
+    // × 0.0000133334 = 1.75200876; PutMetricData 87,600 × $0.01/1,000 = 0.876 (50 datapoints a call: 1 call).
+    // Metrics 100 × $0.30 = 30; alarm metrics 100 × $0.10 = 10; SNS 50 × 8 = 400 publishes = 0.0002,
+    // 400 emails × $2/100,000 = 0.008; KMS 800 requests × $0.03/10,000 = 0.0024.
+    // Shared: key 1; ONE dashboard (50 ≤ 163 checks) 3; function alarms 3 × $0.10 = 0.30.
+    // 0.0876 + 0.01752 + 1.75200876 + 0.876 + 30 + 10 + 0.0002 + 0.008 + 0.0024 + 1 + 3 + 0.3 = 47.04372876
+    let logBytes = 0;
+    for (const [batch, checks] of [['f1m-0', specs.slice(0, 25)], ['f1m-1', specs.slice(25)]] as const) {
+      const where = { region: 'us-east-1', batch };
+      const results = checks.reduce((s, spec) => s + resultLogLineBytes(spec, where), 0);
+      logBytes += 43_800 * (results + summaryLogLineBytes(25, 50, 1, where) + PLATFORM_LOG_BYTES_PER_INVOCATION);
+    }
+    const logs = (logBytes / GB) * 0.5; // about $0.28: half a GB of result lines
+    assert.ok(logs > 0.1 && logs < 0.5, `logs $${logs}`);
+    near(e.totalMonthly, 47.04372876 + logs, 'total');
+    assert.equal(e.detail.dashboards, 1);
+    // $47.32 / 50 = $0.946 a check.
+    const average = e.totalMonthly / 50;
+    assert.ok(average <= 1, `average $${average} a check`);
+    assert.ok(average > 0.94, `average $${average} a check`);
   });
 });
 
@@ -189,12 +218,16 @@ describe('cost model: 1,000 checks, where the metric tiers matter', () => {
   it('counts alarms, dashboards and batches from the plan', () => {
     // Availability + certificate per check: 2,000, plus the function's 3.
     assert.equal(e.detail.alarmMetrics, 2_003);
-    // Dashboards are however many the plan's shards hold (their split is the plan's business), $3 each;
-    // at 25 checks a dashboard at least 40, plus the overview. 25 checks a batch: 40 batches.
-    const dashboards = dashboardCount(planDeployment(config(specs)));
-    assert.ok(dashboards >= 41, `dashboards ${dashboards}`);
-    assert.equal(e.detail.dashboards, dashboards);
-    near(lineOf(e.shared, 'Dashboards').monthly, dashboards * 3, 'dashboards $');
+    // 1,000 checks do not fit on one dashboard (163 do), so they split: the overview plus each nested
+    // stack's detail dashboard. 1,000 checks: 32 stacks (1,000 / 16 = 62.5 > 40, 1,000 / 32 = 31.25 ≤ 40),
+    // each far under 163 checks, so one detail dashboard each: 1 + 32 = 33 dashboards × $3 = $99.
+    const plan = planDeployment(config(specs));
+    assert.equal(plan.shards.length, 32);
+    assert.ok(plan.shards.every((s) => s.dashboards.length === 1), 'one detail dashboard per stack');
+    assert.equal(dashboardCount(plan), 33);
+    assert.equal(e.detail.dashboards, 33);
+    near(lineOf(e.shared, 'Dashboards').monthly, 99, 'dashboards $');
+    // 25 checks a batch: 40 batches.
     assert.equal(e.detail.batches, 40);
     // 25 × 12 = 300 datapoints an invocation: still one PutMetricData call.
     near(lineOf(e.checks[0]!, 'PutMetricData requests').quantity, 43_800 / 25, 'PutMetricData');
@@ -272,9 +305,11 @@ describe('costSummaryLine', () => {
     const average = (e.totalMonthly / 2).toFixed(2);
     assert.equal(
       line,
-      `Watchpost cost estimate: 2 checks, $${total}/month in us-east-1 ($${average} per check, list prices without free tier; details: npx watchpost cost)`,
+      `Watchpost cost estimate: 2 checks, $${total}/month at us-east-1 prices ($${average} per check, list prices without free tier; details: npx watchpost cost)`,
     );
     assert.doesNotMatch(line, /\n/);
+    // With the region known (a stack with an env), the line says where.
+    assert.match(costSummaryLine(config([plain('a'), plain('b')]), { region: 'us-east-1' }), /\/month in us-east-1 \(/);
   });
 
   it('falls back to us-east-1 prices for a region without them, and says so', () => {

@@ -24,7 +24,7 @@ let t: Targets;
 before(async () => {
   certs = makeCerts();
   t = await startTargets(certs);
-  await warmUp();
+  await warmUp({ ca: certs.ca });
 });
 after(async () => {
   await t.close();
@@ -159,6 +159,13 @@ describe('hostile targets', () => {
     assertWithinBudget(elapsed);
   });
 
+  it('a body cut short of its content-length -> reset while reading the body', async () => {
+    const { result } = await run(`${t.truncated}/`);
+    expectFailure(result, 'reset', true, /^the server closed the connection reading the body \(11B read\) \(UND_ERR_SOCKET\), expected a complete response$/);
+    assert.equal(result.statusCode, 200);
+    assert.equal(result.bodyExcerpt, 'only a part');
+  });
+
   it('an undecodable gzip body -> protocol naming the encoding', async () => {
     const { result } = await run(`${t.http}/encoded/broken`);
     expectFailure(result, 'protocol', false, /^could not decode the gzip body \(Z_[A-Z_]+\)/);
@@ -215,6 +222,12 @@ describe('hostile targets', () => {
     const { result } = await run(`${t.http}/redirect/chain/3`, { followRedirects: 2 });
     expectFailure(result, 'protocol', false, /^more than 2 redirects \(followRedirects 2\): .*chain\/3 -> .*chain\/2 -> .*chain\/1 -> .*\/ok$/);
     assert.equal(result.redirects, 2);
+  });
+
+  it('a redirect without a Location -> protocol', async () => {
+    const { result } = await run(`${t.http}/redirect/nowhere`);
+    expectFailure(result, 'protocol', false, /^redirect 302 without a Location header$/);
+    assert.equal(result.statusCode, 302);
   });
 
   describe('a name that does not resolve', () => {

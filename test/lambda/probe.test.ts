@@ -4,11 +4,17 @@
  * request headers, cache and Server-Timing read through the whole path.
  */
 import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { once } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { CheckResult } from '../../lib/spec/result.ts';
 import { checkOnce } from '../../lambda/probe/check.ts';
 import { DEFAULT_REQUEST_HEADERS, type ProbeEnvironment } from '../../lambda/probe/http.ts';
 import { warmUp } from '../../lambda/probe/warm-up.ts';
+import { makeWarmUpCertificate } from '../../lambda/probe/warm-up-cert.ts';
 import { makeCerts, type TestCerts } from '../fixtures/certs.ts';
 import { checkSpec } from '../fixtures/spec.ts';
 import { JSON_DOC, startTargets, type Targets } from '../fixtures/targets.ts';
@@ -18,7 +24,7 @@ let t: Targets;
 before(async () => {
   certs = makeCerts();
   t = await startTargets(certs);
-  await warmUp();
+  await warmUp({ ca: certs.ca });
 });
 after(async () => {
   await t.close();
@@ -50,6 +56,23 @@ describe('timings', () => {
     assert.ok(Math.abs(phaseSum(r) - r.timings.total) <= 0.5, `sum ${phaseSum(r)} total ${r.timings.total}`);
   });
 
+  it('http to an IPv6 literal: no DNS phase', async (ctx) => {
+    const server = http.createServer((_req, res) => res.end('v6'));
+    const listening = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(0, '::1', () => resolve(true));
+    });
+    if (!listening) return ctx.skip('no IPv6 loopback on this machine');
+    try {
+      const r = await run(`http://[::1]:${(server.address() as AddressInfo).port}/`);
+      assert.equal(r.ok, true, r.failure?.message);
+      assert.equal(r.timings.dns, null);
+      assert.equal(r.bodyExcerpt, 'v6');
+    } finally {
+      server.close();
+    }
+  });
+
   it('http to a host name: the lookup is its own phase', async () => {
     const r = await run(`${viaLocalhost(t.http)}/ok`);
     assert.equal(r.ok, true, r.failure?.message);
@@ -70,6 +93,15 @@ describe('timings', () => {
     assert.ok(Date.parse(r.certificate!.validTo) > Date.now());
   });
 
+  it('every https probe is a full handshake: no session is resumed between probes', async () => {
+    const noResume = { assert: { json: [{ path: 'reused', operator: 'equals' as const, value: false }] } };
+    for (let i = 0; i < 3; i++) {
+      const r = await run(`${t.https}/tls`, noResume);
+      assert.equal(r.ok, true, r.failure?.message);
+      assert.ok(r.timings.tls! > 0);
+    }
+  });
+
   it('redirect hops add into the same phases, so the sum still holds', async () => {
     const r = await run(`${t.http}/redirect/chain/3`);
     assert.equal(r.ok, true, r.failure?.message);
@@ -77,6 +109,28 @@ describe('timings', () => {
     assert.equal(r.statusCode, 200);
     assert.match(r.bodyExcerpt ?? '', /^ok: all systems nominal/);
     assert.ok(Math.abs(phaseSum(r) - r.timings.total) <= 0.5);
+  });
+});
+
+describe('warm-up certificate', () => {
+  it('is a valid self-signed certificate for 127.0.0.1 that a verifying probe accepts', async () => {
+    const pair = makeWarmUpCertificate();
+    const x509 = new X509Certificate(pair.cert);
+    assert.equal(x509.subject, 'CN=watchpost warm-up');
+    assert.equal(x509.checkIP('127.0.0.1'), '127.0.0.1');
+    assert.ok(x509.verify(x509.publicKey), 'signed by its own key');
+    const server = https.createServer(pair, (_req, res) => res.end('warm'));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const r = await run(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`, {}, { ca: pair.cert });
+      assert.equal(r.ok, true, r.failure?.message);
+      assert.equal(r.certificate?.subject, 'CN=watchpost warm-up');
+      assert.equal(r.certificate?.daysRemaining, 0, 'valid for one more day, minus the part of it already gone');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
@@ -152,11 +206,21 @@ describe('request and response', () => {
     });
   }
 
-  it('HEAD has no body', async () => {
+  it('skips 103 Early Hints and reads the final response', async () => {
+    const r = await run(`${t.http}/early-hints`);
+    assert.equal(r.statusCode, 200);
+    assert.equal(r.bodyExcerpt, 'after hints');
+    assert.equal(r.responseHeaders?.['link'], undefined, 'headers are the final response\'s');
+  });
+
+  it('HEAD has no body, whatever content-length announces', async () => {
     const r = await run(`${t.http}/ok`, { method: 'HEAD' });
     assert.equal(r.ok, true, r.failure?.message);
     assert.equal(r.bodyBytes, 0);
     assert.equal(r.bodyExcerpt, null);
+    const big = await run(`${t.http}/big?bytes=${100 * 1024 * 1024}`, { method: 'HEAD', maxBodySize: 1024 });
+    assert.equal(big.ok, true, big.failure?.message);
+    assert.equal(big.responseHeaders?.['content-length'], String(100 * 1024 * 1024));
   });
 
   it('keeps the excerpt within 512 bytes without cutting a character', async () => {
