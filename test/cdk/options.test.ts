@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { FileInput } from '../../lib/spec/schema.ts';
 import { validateConfig } from '../../lib/spec/validate.ts';
+import { costSummaryLine } from '../../lib/cost.ts';
 import { formatProblem } from '../../lib/spec/problems.ts';
 import { Watchpost, WatchpostConfigError } from '../../lib/watchpost.ts';
 import { joined, nagFindings, synthWatchpost } from './synth.ts';
@@ -99,7 +100,34 @@ describe('pinned check stacks', () => {
     const indexes = w.plan.shards.map((s) => s.index);
     assert.ok(indexes.length > 1 && indexes.every((i) => i >= 1 && i <= 8), `${indexes}`);
     assert.equal(w.shardStacks.length, indexes.length);
-    assert.equal(w.plan.shards.flatMap((s) => s.dashboards.flat()).length, 12);
+    assert.equal(w.plan.shards.flatMap((s) => s.checks).length, 12);
+    // 12 checks fit on one dashboard however many stacks hold their alarms.
+    assert.equal(w.dashboards.length, 1);
+  });
+});
+
+describe('cost summary at synth', () => {
+  const config = (() => {
+    const v = validateConfig(FILE);
+    assert.ok(v.ok);
+    return v.config;
+  })();
+
+  it('adds the one-line estimate as an info annotation, at us-east-1 prices for an environment-agnostic stack', () => {
+    // GIVEN / WHEN
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
+    new Watchpost(stack, 'W', FILE);
+    // THEN: exactly the model's line, once
+    const expected = costSummaryLine(config);
+    assert.match(expected, /^Watchpost cost estimate: 1 check, \$\d+\.\d{2}\/month at us-east-1 prices \(\$\d+\.\d{2} per check, /);
+    Annotations.fromStack(stack).hasInfo('/S/W', expected);
+    assert.equal(Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('^Watchpost cost estimate')).length, 1);
+  });
+
+  it('prices the stack\'s own region when it has one', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S', { env: { region: 'us-east-1' } });
+    new Watchpost(stack, 'W', FILE);
+    Annotations.fromStack(stack).hasInfo('/S/W', Match.stringLikeRegexp('^Watchpost cost estimate: 1 check, \\$[\\d.]+/month in us-east-1 '));
   });
 });
 

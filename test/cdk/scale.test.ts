@@ -1,12 +1,16 @@
 /**
  * 1,000 checks in one app, each with every alarm and the phase timings (the
  * worst case for resources and template size): every template stays within
- * CloudFormation's limits and every dashboard within CloudWatch's.
+ * CloudFormation's limits and every dashboard within CloudWatch's. And the
+ * most checks one dashboard holds (SIZING.checksPerDashboard), worst case
+ * too: still one dashboard, within the same limits.
  */
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ALARMS_PER_STATUS_WIDGET } from '../../lib/dashboard.ts';
+import { DASHBOARD_LIMITS, SIZING } from '../../lib/plan.ts';
+import { dashboardCount } from '../../lib/plan-extras.ts';
 import type { FileInput } from '../../lib/spec/schema.ts';
 import { cfnLint, dashboardBody, nagFindings, synthWatchpost, templateFiles } from './synth.ts';
 
@@ -14,12 +18,13 @@ const CHECKS = 1000;
 const CFN_MAX_RESOURCES = 500;
 const CFN_MAX_TEMPLATE_BYTES = 1_000_000;
 const DASHBOARD_MAX_WIDGETS = 500;
+const DASHBOARD_MAX_METRICS = 2_500;
 const GRAPH_MAX_METRICS = 500;
 
-// GIVEN 1,000 checks on three frequencies, all with latency, certificate and timings, and long runbook text
-const FILE: FileInput = {
+/** N checks on three frequencies, all with latency, certificate and timings, and long runbook text. */
+const worstCase = (n: number): FileInput => ({
   alerting: { critical: { email: ['oncall@example.com'] }, warning: { email: ['platform@example.com'] } },
-  checks: Array.from({ length: CHECKS }, (_, i) => ({
+  checks: Array.from({ length: n }, (_, i) => ({
     name: `svc-${String(i).padStart(4, '0')}-health`,
     url: `https://svc${i}.example.com/health`,
     frequency: ['1m', '5m', '15m'][i % 3]!,
@@ -32,7 +37,13 @@ const FILE: FileInput = {
       url: `https://wiki.example.com/runbooks/svc-${i}`,
     },
   })),
-};
+});
+
+/** Lines a graph reads: metric rows and expression rows both count (the quota counts what a math expression reads). */
+const metricsOn = (widgets: any[]) => widgets.reduce((n, w) => n + (w.type === 'metric' ? w.properties.metrics.length : 0), 0);
+
+// GIVEN 1,000 worst-case checks
+const FILE = worstCase(CHECKS);
 
 // WHEN synthesized (without bundling: the bundle does not depend on the check count)
 const synth = synthWatchpost(FILE, { bundle: false });
@@ -58,13 +69,14 @@ describe('1,000 checks', () => {
     assert.ok(schedules.length <= Math.ceil(CHECKS / 3 / 25) * 3);
   });
 
-  it('keeps every dashboard within CloudWatch limits: widgets, alarms per status widget, metrics per graph', () => {
+  it('keeps every dashboard within CloudWatch limits: widgets, metrics, alarms per status widget, metrics per graph', () => {
     const dashboards = synth.resources.filter((r) => r.type === 'AWS::CloudWatch::Dashboard');
     assert.ok(dashboards.length > 1);
     const shown = new Set<string>();
     for (const d of dashboards) {
       const widgets = dashboardBody(d.props).widgets;
       assert.ok(widgets.length <= DASHBOARD_MAX_WIDGETS, `${d.props.DashboardName}: ${widgets.length} widgets`);
+      assert.ok(metricsOn(widgets) <= DASHBOARD_MAX_METRICS, `${d.props.DashboardName}: ${metricsOn(widgets)} metrics`);
       for (const w of widgets) {
         if (w.type === 'alarm') assert.ok(w.properties.alarms.length <= ALARMS_PER_STATUS_WIDGET);
         if (w.type === 'metric') assert.ok(w.properties.metrics.length <= GRAPH_MAX_METRICS);
@@ -72,6 +84,19 @@ describe('1,000 checks', () => {
       }
     }
     assert.equal(shown.size, CHECKS, 'every check has its graphs on a detail dashboard');
+  });
+
+  it('splits 1,000 checks into an overview and one detail dashboard per nested stack, as the cost model counts', () => {
+    const dashboards = synth.resources.filter((r) => r.type === 'AWS::CloudWatch::Dashboard');
+    const plan = synth.stack.watchpost.plan;
+    assert.equal(plan.dashboardLayout, 'split');
+    // 32 nested stacks (1,000 / 32 = 31.25 checks on average), each far under 163 checks: 1 + 32.
+    assert.equal(dashboards.length, 33);
+    assert.equal(dashboards.length, dashboardCount(plan));
+    const overview = dashboards.find((d) => d.props.DashboardName === 'watchpost')!;
+    assert.ok(!overview.file.includes('nested'));
+    const alarms = dashboardBody(overview.props).widgets.filter((w) => w.type === 'alarm').flatMap((w) => w.properties.alarms as string[]);
+    assert.equal(alarms.filter((a) => /watchpost-svc-\d{4}-health-availability$/.test(a)).length, CHECKS);
   });
 
   it('keeps every alarm description within 1024 characters', () => {
@@ -95,5 +120,26 @@ describe('1,000 checks', () => {
       return;
     }
     assert.deepEqual(result.errors, []);
+  });
+});
+
+describe(`${SIZING.checksPerDashboard} checks, the most one dashboard holds`, () => {
+  // GIVEN as many worst-case checks as one dashboard holds
+  const full = synthWatchpost(worstCase(SIZING.checksPerDashboard), { bundle: false });
+  const dashboards = full.resources.filter((r) => r.type === 'AWS::CloudWatch::Dashboard');
+
+  it('shows them all on one dashboard in the stack, within every CloudWatch and CloudFormation limit', () => {
+    assert.equal(dashboards.length, 1);
+    const widgets = dashboardBody(dashboards[0]!.props).widgets;
+    // 2 fixed (text, probe function) + ceil(4 × 163 / 100) = 7 alarm status + 3 × 163 = 489 graphs = 498.
+    assert.equal(widgets.length, 498);
+    assert.ok(widgets.length <= DASHBOARD_LIMITS.widgets);
+    // 10 lines a check (expression, Success, p50, p90, max, 5 phases): 1,630.
+    assert.equal(metricsOn(widgets), 1_630);
+    assert.ok(metricsOn(widgets) <= DASHBOARD_MAX_METRICS);
+    const alarms = widgets.filter((w) => w.type === 'alarm').map((w) => w.properties.alarms.length);
+    assert.ok(alarms.every((n) => n <= ALARMS_PER_STATUS_WIDGET));
+    assert.equal(alarms.reduce((a, b) => a + b, 0), SIZING.checksPerDashboard * 4 + 3);
+    for (const file of templateFiles(full.outdir)) assert.ok(statSync(file).size < CFN_MAX_TEMPLATE_BYTES, `${file}: ${statSync(file).size} bytes`);
   });
 });

@@ -336,7 +336,7 @@ describe('check alarms', () => {
         'Owner: team-shop',
         'Rollback: npx cdk deploy ShopStack -c release=previous',
         'Runbook: https://wiki.example.com/runbooks/shop-home',
-        'Dashboard: https://console.aws.amazon.com/cloudwatch/home?region={AWS::Region}#dashboards/dashboard/watchpost-01-1',
+        'Dashboard: https://console.aws.amazon.com/cloudwatch/home?region={AWS::Region}#dashboards/dashboard/watchpost',
       ].join('\n'),
     );
     assert.match(joined(alarm('watchpost-shop-home-latency-warning').AlarmDescription), /Fires when Duration Maximum > 800ms in 2 of 3 periods of 1m\./);
@@ -366,22 +366,28 @@ describe('function alarms (the monitor is monitored)', () => {
 
 describe('dashboards', () => {
   const dashboards = ofType('AWS::CloudWatch::Dashboard');
-  const detail = dashboards.find((d) => d.props.DashboardName === 'watchpost-01-1')!;
-  const overview = dashboards.find((d) => d.props.DashboardName === 'watchpost')!;
+  const dashboard = dashboards.find((d) => d.props.DashboardName === 'watchpost')!;
+  const widgets = dashboardBody(dashboard.props).widgets;
+  /** Alarm names in a status widget: the stack's own alarms by GetAtt, the nested stacks' by an ARN built from the name. */
+  const alarmNames = (w: any) =>
+    (w.properties.alarms as string[]).map((arn) => (arn.includes(':alarm:') ? arn.split(':alarm:')[1] : resources.find((r) => `{${r.logicalId}.Arn}` === arn)?.props.AlarmName));
 
-  it('creates an overview and one detail dashboard for three checks', () => {
-    assert.deepEqual(dashboards.map((d) => d.props.DashboardName).sort(), ['watchpost', 'watchpost-01-1']);
-    assert.ok(overview.file.endsWith('Watchpost.template.json'));
+  it('creates one dashboard for three checks, in the stack, after the alarms it shows', () => {
+    assert.deepEqual(dashboards.map((d) => d.props.DashboardName), ['watchpost']);
+    assert.ok(dashboard.file.endsWith('Watchpost.template.json'));
+    const nestedStack = resources.find((r) => r.type === 'AWS::CloudFormation::Stack')!;
+    assert.ok((dashboard.raw.DependsOn as string[]).includes(nestedStack.logicalId), `DependsOn ${dashboard.raw.DependsOn}`);
   });
 
-  it('detail: owner and runbook table, every alarm of its checks, availability and latency per check, phases where timed', () => {
-    const widgets = dashboardBody(detail.props).widgets;
+  it('shows owner and runbook table, the probe function\'s and every check\'s alarms, availability and latency per check, phases where timed', () => {
     const text = widgets.find((w) => w.type === 'text')!.properties.markdown as string;
     assert.match(text, /\| shop-home \| GET https:\/\/shop\.example\.com\/ \| team-shop \| \[runbook\]\(https:\/\/wiki\.example\.com\/runbooks\/shop-home\) \|/);
     assert.match(text, /\| api-health \| GET https:\/\/api\.example\.com\/health \| team-api \| - \|/);
     const status = widgets.filter((w) => w.type === 'alarm');
-    assert.equal(status.length, 1);
-    assert.equal(status[0].properties.alarms.length, 7);
+    assert.deepEqual(status.map((w) => w.properties.title), ['Probe function', 'Alarms']);
+    assert.deepEqual(alarmNames(status[0]).sort(), ['watchpost-probe-function-duration', 'watchpost-probe-function-errors', 'watchpost-probe-function-throttles']);
+    assert.deepEqual(alarmNames(status[1]).sort(), plan.checks.flatMap((c) => c.alarms.map((a) => a.alarmName)).sort());
+    assert.equal(status[1].properties.alarms.length, 7);
     const titles = widgets.filter((w) => w.type === 'metric').map((w) => w.properties.title);
     assert.deepEqual(titles, [
       'shop-home: availability %', 'shop-home: latency (ms)', 'shop-home: phases (ms, average)',
@@ -397,21 +403,6 @@ describe('dashboards', () => {
     const phases = widgets.find((w) => w.properties.title === 'shop-home: phases (ms, average)')!;
     assert.deepEqual(phases.properties.metrics.map((m: any[]) => m[1]), ['DnsTime', 'ConnectTime', 'TlsTime', 'FirstByteTime', 'DownloadTime']);
     assert.equal(phases.properties.stacked, true);
-  });
-
-  it("overview: every check's availability alarm and the probe function's alarms, with links to the details", () => {
-    const widgets = dashboardBody(overview.props).widgets;
-    const alarmWidgets = widgets.filter((w) => w.type === 'alarm');
-    const arns = alarmWidgets.flatMap((w) => w.properties.alarms as string[]);
-    // Function alarms are in the same stack (GetAtt); check alarms live in nested stacks (ARN built from the name).
-    const nameOf = (arn: string) =>
-      arn.includes(':alarm:') ? arn.split(':alarm:')[1] : resources.find((r) => `{${r.logicalId}.Arn}` === arn)?.props.AlarmName;
-    assert.deepEqual(
-      arns.map(nameOf).sort(),
-      ['watchpost-api-health-availability', 'watchpost-checkout-post-availability', 'watchpost-probe-function-duration', 'watchpost-probe-function-errors', 'watchpost-probe-function-throttles', 'watchpost-shop-home-availability'],
-    );
-    const text = widgets.find((w) => w.type === 'text')!.properties.markdown as string;
-    assert.match(text, /\[watchpost-01-1\]\(#dashboards\/dashboard\/watchpost-01-1\) \| 3 \| shop-home, api-health, checkout-post \|/);
   });
 });
 
@@ -458,9 +449,10 @@ describe('template quality', () => {
     assert.deepEqual(result.errors, []);
   });
 
-  it('splits alarms and dashboards into one nested stack for a small file', () => {
+  it('puts the alarms of a small file into one nested stack, and its one dashboard in the stack', () => {
     assert.equal(nested.length, 1);
     shard.resourceCountIs('AWS::CloudWatch::Alarm', 7);
-    shard.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    shard.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    parent.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
 });

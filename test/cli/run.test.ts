@@ -3,7 +3,7 @@
  * servers on 127.0.0.1 started and stopped here.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { FAILURE_KINDS } from '../../lib/spec/result.ts';
+import { motoEnv, motoSkip, startMoto, type Moto } from '../fixtures/moto.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'bin', 'watchpost.js');
@@ -197,64 +198,28 @@ describe('watchpost run', () => {
   });
 });
 
-/** A free port on 127.0.0.1 (bound, noted, released). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-describe('watchpost run --publish', () => {
-  let moto: ChildProcess | null = null;
-  let endpoint = '';
-  const aws = (url: string) => ({
-    AWS_ENDPOINT_URL: url,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
-    AWS_DISABLE_REQUEST_COMPRESSION: 'true',
-    AWS_MAX_ATTEMPTS: '1',
-  });
+describe('watchpost run --publish', { skip: motoSkip() }, () => {
+  let moto: Moto;
+  // AWS_MAX_ATTEMPTS=1: the unreachable-endpoint case need not wait through the SDK's retries.
+  const aws = (url: string) => ({ ...motoEnv(url), AWS_MAX_ATTEMPTS: '1' });
 
   before(async () => {
-    const port = await freePort();
-    moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-    endpoint = `http://127.0.0.1:${port}`;
-    // Bounded wait for the emulator to answer (about 2 s here).
-    for (let i = 0; i < 150; i++) {
-      const up = await fetch(endpoint).then(() => true, () => false);
-      if (up) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('moto_server did not start');
+    moto = await startMoto();
   });
 
-  after(() => {
-    moto?.kill();
-  });
+  after(() => moto.stop());
 
   it('publishes the run to CloudWatch and says so on stderr; stdout keeps only the JSON document', async () => {
     const file = configFile('publish.yaml', [okCheck('alpha'), brokenCheck('broken')]);
-    const r = await watchpost(['run', '--config', file, '--json', '--publish'], aws(endpoint));
+    const r = await watchpost(['run', '--config', file, '--json', '--publish'], aws(moto.endpoint));
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).results.map((x: { name: string }) => x.name), ['alpha', 'broken']);
     // (The AWS SDK may add a Node version warning above it.)
     assert.match(r.stderr, /(?:^|\n)published \d+ datapoints to CloudWatch namespace Watchpost in us-east-1 in 1 PutMetricData call\n$/);
     // The datapoints are really there: the emulator lists the Success metric for both checks.
-    const cloudwatch = new CloudWatchClient({
-      endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    try {
-      const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: 'Watchpost', MetricName: 'Success' }));
-      const checks = (listed.Metrics ?? []).flatMap((m) => (m.Dimensions ?? []).filter((d) => d.Name === 'Check').map((d) => d.Value)).sort();
-      assert.deepEqual(checks, ['alpha', 'broken']);
-    } finally {
-      cloudwatch.destroy();
-    }
+    const listed = await moto.cloudWatch().send(new ListMetricsCommand({ Namespace: 'Watchpost', MetricName: 'Success' }));
+    const checks = (listed.Metrics ?? []).flatMap((m) => (m.Dimensions ?? []).filter((d) => d.Name === 'Check').map((d) => d.Value));
+    assert.deepEqual(checks.sort(), ['alpha', 'broken']);
   });
 
   it("when CloudWatch cannot be reached, the fallback is reported on stderr and the run's exit code stands", async () => {

@@ -4,8 +4,9 @@
  *
  *   watchpost run [--config FILE] [--check NAME]... [--json] [--publish]
  *
- * Exit 0 when every check passes, 1 when any fails, 2 for a configuration or
- * usage error.
+ * Exit 0 when every check passes (warnings included), 1 when any fails, 2 for
+ * a configuration or usage error, or when --publish could not run at all (a
+ * fallback to EMF lines is not a failure: the datapoints are not lost).
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
