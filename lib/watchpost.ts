@@ -70,7 +70,7 @@ export interface WatchpostOptions {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * How many nested stacks hold the checks' alarms and dashboards. By default
+   * How many nested stacks hold the checks' alarms (and detail dashboards, when split). By default
    * it follows the check count (1 up to 50 checks, then a power of two), and
    * each change of it moves about half the checks' alarms to another stack,
    * which CloudFormation cannot do for named alarms in one deploy. Pin it
