@@ -1,21 +1,20 @@
 /**
  * How many bytes of CloudWatch Logs the probe writes: one JSON line per
- * result and one summary line per invocation (lambda/sinks/log-lines.ts,
- * written straight to stdout, so without the runtime's console prefix), plus
- * the Lambda platform's own lines per invocation.
- *
- * lib/ may not import lambda/ code, so the two line shapes are mirrored here
- * with the values of a passing run; test/cost/log-line.test.ts checks the
- * bytes against the real formatter, so the mirror cannot drift unnoticed.
+ * result and one summary line per invocation, plus the Lambda platform's own
+ * lines per invocation. The lines are built with the runtime's own builder
+ * and shapes (the log line contract, lib/spec/log-lines.ts) from a passing
+ * run; what is cost-specific here is only that run and the platform's lines.
  */
+import { resultLine, type LineScrubber, type LogContext, type ResultLine, type SummaryLine } from './spec/log-lines.ts';
 import type { AssertionResult, CheckResult } from './spec/result.ts';
 import type { CheckSpec } from './spec/types.ts';
 
-/** Where a line was written: the region and the batch id both appear in every line. */
-export interface LogContext {
-  region: string;
-  batch: string;
-}
+/**
+ * Keeps text as it is. A passing line has no message, so the runtime's
+ * scrubber could only change a password in the URL ("redacted" in its
+ * place): a few bytes either way.
+ */
+const UNSCRUBBED: LineScrubber = { url: (value) => value, text: (value) => value };
 
 /** The lines Lambda itself writes for each invocation (text format, warm start). */
 const PLATFORM_LINES = [
@@ -27,33 +26,27 @@ const PLATFORM_LINES = [
 /** Bytes Lambda logs per invocation besides what the handler writes. */
 export const PLATFORM_LOG_BYTES_PER_INVOCATION = PLATFORM_LINES.reduce((sum, l) => sum + Buffer.byteLength(`${l}\n`), 0);
 
-/** Bytes of the result line of one passing run of this check (the `check result` line). */
-export function resultLogLineBytes(spec: CheckSpec, context: LogContext): number {
-  const r = representativeResult(spec);
-  const line = {
-    level: 'info',
-    msg: 'check result',
-    check: r.name,
-    ok: r.ok,
-    kind: null,
-    status: r.statusCode,
-    total: r.timings.total,
-    region: context.region,
-    batch: context.batch,
-    url: loggedUrl(r.url),
-    attempts: r.attempts,
-    startedAt: r.startedAt,
-    message: null,
-  };
+/** Bytes of a line as the runtime writes it: one JSON document and a newline (lambda/sinks/log-lines.ts, stdoutWriter). */
+export function logLineBytes(line: ResultLine | SummaryLine): number {
   return Buffer.byteLength(`${JSON.stringify(line)}\n`);
 }
 
-/** Bytes of the `batch summary` line of one invocation that probed `checks` checks, all passing. */
-export function summaryLogLineBytes(checks: number, datapoints: number, putMetricDataCalls: number, context: LogContext): number {
-  const line = {
+/** Bytes of the result line of one passing run of this check (the `check result` line). */
+export function resultLogLineBytes(spec: CheckSpec, context: LogContext): number {
+  return logLineBytes(resultLine(representativeResult(spec), UNSCRUBBED, context));
+}
+
+/**
+ * The `batch summary` line of one invocation that probed `checks` checks, all
+ * passing (its times only need the right number of digits).
+ */
+export function representativeSummaryLine(checks: number, datapoints: number, putMetricDataCalls: number, context: LogContext): SummaryLine {
+  return {
     level: 'info',
     msg: 'batch summary',
+    batch: context.batch,
     region: context.region,
+    outcome: 'probed',
     checks,
     passed: checks,
     failed: 0,
@@ -65,10 +58,12 @@ export function summaryLogLineBytes(checks: number, datapoints: number, putMetri
     elapsed: 1512,
     remaining: 13488,
     errors: [],
-    outcome: 'probed',
-    batch: context.batch,
   };
-  return Buffer.byteLength(`${JSON.stringify(line)}\n`);
+}
+
+/** Bytes of that summary line. */
+export function summaryLogLineBytes(checks: number, datapoints: number, putMetricDataCalls: number, context: LogContext): number {
+  return logLineBytes(representativeSummaryLine(checks, datapoints, putMetricDataCalls, context));
 }
 
 /**
@@ -156,18 +151,6 @@ function representativeAssertions(spec: CheckSpec): AssertionResult[] {
 
 function pass(type: AssertionResult['type'], message: string, actual: unknown, expected: unknown): AssertionResult {
   return { type, ok: true, severity: 'critical', message, actual, expected };
-}
-
-/** The URL as the log shows it: a password in it replaced (the runtime's scrubber does the same). */
-function loggedUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.password) return url;
-    u.password = 'redacted';
-    return u.toString();
-  } catch {
-    return url;
-  }
 }
 
 function hostOf(url: string): string {

@@ -29,8 +29,11 @@ import type { CheckSpec, WatchpostConfig } from './spec/types.ts';
 /**
  * Assumed wall time of one probe-function invocation (ms): the batch's probes
  * run concurrently, so a batch takes about its slowest probe plus start-up
- * and the PutMetricData call. 1.5 s is a typical batch of 25 healthy
- * endpoints; docs/BENCHMARKS.md has the measured figures.
+ * and the PutMetricData call. 1.5 s was set for a typical batch of 25
+ * healthy endpoints; a batch of 10 (SIZING.batchSize) has a faster slowest
+ * probe, so for it this is on the safe side. Not measured on Lambda yet
+ * (docs/BENCHMARKS.md has the local figures); at 1.0 s, the 50-check fleet
+ * of the README is back under $1.00 a check.
  */
 export const ASSUMED_BATCH_DURATION_MS = 1_500;
 

@@ -50,7 +50,7 @@ export const DASHBOARD_CHECK_SHAPE = {
  * 2 + ceil(4n / 100) + 3n ≤ 500 widgets gives n = 163 (2 + 7 + 489 = 498;
  * 164 needs 501), and 10 × 163 = 1,630 ≤ 2,500 metrics. Size, measured on
  * the worst case (all four alarms, timings, long runbook text): about 2.9 KB
- * of dashboard body a check, so 163 checks make a 466 KB body in a 586 KB
+ * of dashboard body a check, so 163 checks make a 466 KB body in a 593 KB
  * parent template, within the 1 MB (test/cdk/scale.test.ts synthesizes it).
  */
 export function dashboardCapacity(
@@ -69,9 +69,20 @@ export function dashboardCapacity(
 
 /** Sizing rules. The reasoning and the measurements behind them are in docs/BENCHMARKS.md. */
 export const SIZING = {
-  /** Most checks one invocation probes. */
-  batchSize: 25,
-  /** Lambda memory (MB). CPU share grows with memory; a starved CPU inflates every latency read. */
+  /**
+   * Most checks one invocation probes, all in flight at once. Concurrent TLS
+   * handshakes share the CPU and their wait lands in every reading: at
+   * 1,024 MB the https error was 23 ms median, 34 ms p95 with 25 in flight
+   * and 12 / 21 ms with 10 (docs/BENCHMARKS.md, probe, table 5b). Keep
+   * `concurrency` ≥ this, so a batch runs as one wave and worstCaseMs holds.
+   */
+  batchSize: 10,
+  /**
+   * Lambda memory (MB). CPU share grows with memory (one vCPU at 1,769 MB); a
+   * starved CPU inflates every latency read: https readings of a batch were
+   * 0.3–0.8 s high at 128–256 MB, and from 1,024 MB up memory no longer
+   * mattered much (docs/BENCHMARKS.md, probe, table 5a).
+   */
   memoryMb: 1024,
   architecture: 'arm64' as const,
   /** Time reserved after the probes for PutMetricData, SNS and logs (ms). */

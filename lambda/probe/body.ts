@@ -12,6 +12,7 @@ export const EXCERPT_BYTES = 512;
 
 type Coding = 'gzip' | 'deflate' | 'br';
 const CODINGS: Record<string, Coding> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', br: 'br' };
+const NO_CODINGS: readonly Coding[] = [];
 
 /**
  * The decoders to apply, outermost first (content-encoding lists them in the
@@ -19,6 +20,7 @@ const CODINGS: Record<string, Coding> = { gzip: 'gzip', 'x-gzip': 'gzip', deflat
  * counted as it arrives, undecoded.
  */
 export function codingsOf(contentEncoding: string | undefined): Coding[] | null {
+  if (contentEncoding === undefined || contentEncoding === '') return [];
   const listed = (contentEncoding ?? '')
     .split(',')
     .map((c) => c.trim().toLowerCase())
@@ -28,15 +30,22 @@ export function codingsOf(contentEncoding: string | undefined): Coding[] | null 
   return (codings as Coding[]).reverse();
 }
 
+/** Who hears from a reader (an object rather than callbacks: one per probe, no closures). */
+export interface BodyListener {
+  /** The body cannot be read: too large, or not decodable. Called once. */
+  bodyFailed(err: Error): void;
+  /** A paused source may send again (decoder drained). */
+  bodyDrained(): void;
+  /** After end(): every decoder has flushed. Never called after a failure. */
+  bodyComplete(): void;
+}
+
 export interface BodyReaderOptions {
   maxBytes: number;
   /** Keep the whole decoded body (an assertion reads it); otherwise only the excerpt. */
   keep: boolean;
   contentEncoding: string | undefined;
-  /** Called once when the body cannot be read: too large, or not decodable. */
-  onError: (err: Error) => void;
-  /** Called when a paused source may send again (decoder drained). */
-  onDrain: () => void;
+  listener: BodyListener;
 }
 
 export class BodyReader {
@@ -47,15 +56,14 @@ export class BodyReader {
   private readonly kept: Buffer[] = [];
   private failed = false;
   private readonly decoders: Transform[] = [];
-  private readonly pendingCodings: Coding[];
-  private endCallback: (() => void) | null = null;
+  private readonly pendingCodings: readonly Coding[];
   private ended = false;
 
   constructor(private readonly options: BodyReaderOptions) {
-    this.pendingCodings = codingsOf(options.contentEncoding) ?? [];
+    this.pendingCodings = codingsOf(options.contentEncoding) ?? NO_CODINGS;
   }
 
-  /** Feeds a network chunk; false asks the source to pause until onDrain. */
+  /** Feeds a network chunk; false asks the source to pause until the listener hears bodyDrained. */
   write(chunk: Buffer): boolean {
     if (this.failed) return true;
     if (this.pendingCodings.length > 0 && this.decoders.length === 0) this.buildDecoders(chunk);
@@ -67,15 +75,14 @@ export class BodyReader {
     return first.write(chunk);
   }
 
-  /** The network body is complete; `done` runs once every decoder has flushed (never after a failure). */
-  end(done: () => void): void {
+  /** The network body is complete; the listener's bodyComplete follows once every decoder has flushed. */
+  end(): void {
     this.ended = true;
     const first = this.decoders[0];
     if (!first) {
-      if (!this.failed) done();
+      if (!this.failed) this.options.listener.bodyComplete();
       return;
     }
-    this.endCallback = done;
     first.end();
   }
 
@@ -113,9 +120,9 @@ export class BodyReader {
     const last = this.decoders[this.decoders.length - 1]!;
     last.on('data', (chunk: Buffer) => this.accept(chunk));
     last.on('end', () => {
-      if (!this.failed) this.endCallback?.();
+      if (!this.failed && this.ended) this.options.listener.bodyComplete();
     });
-    this.decoders[0]!.on('drain', () => this.options.onDrain());
+    this.decoders[0]!.on('drain', () => this.options.listener.bodyDrained());
   }
 
   private accept(chunk: Buffer): void {
@@ -139,7 +146,7 @@ export class BodyReader {
     this.failed = true;
     this.kept.length = 0;
     this.destroy();
-    this.options.onError(err);
+    this.options.listener.bodyFailed(err);
   }
 }
 

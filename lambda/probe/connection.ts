@@ -34,8 +34,12 @@ export interface ConnectionOptions {
   verifyTls: boolean;
   /** CA certificates (PEM) trusted in addition to Node's bundled roots, for tests and private CAs. @default none */
   ca?: string | string[];
-  /** The first response byte arrived (called once). */
-  onFirstByte: (at: number) => void;
+  listener: ConnectionListener;
+}
+
+export interface ConnectionListener {
+  /** The first response byte was read, at `at` (performance.now()); called once. */
+  firstByte(at: number): void;
 }
 
 type State = 'idle' | 'dns' | 'connect' | 'tls' | 'open' | 'closed';
@@ -75,110 +79,157 @@ export class TimedConnection {
 
   /** The function undici's Client calls (`connect` option). */
   readonly connector: buildConnector.connector = (target, callback) => {
-    let settled = false;
-    const done = (err: Error | null, socket?: net.Socket) => {
-      if (settled) return;
-      settled = true;
-      if (err) callback(err, null);
-      else callback(null, socket!);
-    };
     if (this.used) {
-      done(new ProbeError(PROBE_CODES.closed, 'the server closed the connection before the request was sent'));
+      callback(new ProbeError(PROBE_CODES.closed, 'the server closed the connection before the request was sent'), null);
       return;
     }
     this.used = true;
-    this.open(target.hostname, Number(target.port) || (target.protocol === 'https:' ? 443 : 80), target.protocol === 'https:').then(
-      (socket) => done(null, socket),
-      (err: Error) => done(err),
-    );
+    this.callback = callback;
+    const https = target.protocol === 'https:';
+    this.https = https;
+    this.hostname = target.hostname;
+    this.port = Number(target.port) || (https ? 443 : 80);
+    // The clock starts here, as the first packet is about to leave (not while the request was being built).
+    this.options.timeline.start();
+    if (net.isIP(target.hostname) === 0) this.resolveName();
+    else this.connectTcp(target.hostname);
   };
 
-  private async open(hostname: string, port: number, https: boolean): Promise<net.Socket> {
-    const { timeline } = this.options;
-    let address = hostname;
-    if (net.isIP(hostname) === 0) {
-      this.state = 'dns';
-      const found = await this.options.resolve(hostname);
-      // The attempt may have ended while the lookup ran (getaddrinfo cannot be cancelled).
-      if (this.isClosed()) throw new ProbeError(PROBE_CODES.closed, 'the attempt ended while resolving');
-      timeline.mark('dns');
-      const chosen = found.find((a) => a.family === 4) ?? found[0];
-      if (!chosen) throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENODATA' });
-      address = chosen.address;
-    }
+  /** undici's callback, called once: with the open socket, or with why it could not be opened. */
+  private callback: Parameters<buildConnector.connector>[1] | null = null;
+  private https = false;
+  private hostname = '';
+  private port = 0;
 
+  private settle(err: Error | null, socket?: net.Socket): void {
+    const callback = this.callback;
+    if (!callback) return;
+    this.callback = null;
+    if (err) callback(err, null);
+    else callback(null, socket!);
+  }
+
+  private resolveName(): void {
+    this.state = 'dns';
+    this.options.resolve(this.hostname).then(
+      (found) => {
+        // The attempt may have ended while the lookup ran (getaddrinfo cannot be cancelled).
+        if (this.isClosed()) return this.settle(new ProbeError(PROBE_CODES.closed, 'the attempt ended while resolving'));
+        this.options.timeline.mark('dns');
+        const chosen = found.find((a) => a.family === 4) ?? found[0];
+        if (!chosen) return this.settle(Object.assign(new Error(`${this.hostname} has no address`), { code: 'ENODATA' }));
+        this.connectTcp(chosen.address);
+      },
+      (err: Error) => this.settle(err),
+    );
+  }
+
+  // Callbacks rather than promises, and listeners shared by every connection
+  // (they find theirs through the socket): a batch opens hundreds of
+  // connections at once, and every promise hop or per-probe closure is work on
+  // the one event loop that also timestamps the other probes.
+  private connectTcp(address: string): void {
     this.state = 'connect';
-    const tcp = await this.connectTcp(address, port);
-    if (!https) return this.hand(tcp);
+    const socket = net.connect({ host: address, port: this.port, noDelay: true }) as OwnedSocket;
+    socket[OWNER] = this;
+    this.socket = socket;
+    // Errors after the handover (or on the raw socket under TLS) are undici's to report; never an uncaught one.
+    socket.on('error', ignore);
+    socket.once('connect', onTcpConnect).once('error', onConnectError).once('close', onConnectClose);
+  }
 
+  /** The TCP connection is up: hand it over (http) or start the handshake (https). */
+  tcpConnected(socket: OwnedSocket): void {
+    this.options.timeline.mark('connect');
+    socket.off('error', onConnectError).off('close', onConnectClose);
+    if (!this.https) this.settle(null, this.hand(socket));
+    else this.handshake(socket);
+  }
+
+  connectFailed(err: Error): void {
+    this.settle(err);
+  }
+
+  connectClosed(): void {
+    const during = this.state === 'tls' ? 'the server closed the connection during the TLS handshake' : 'the connection closed while connecting';
+    this.settle(new ProbeError(PROBE_CODES.closed, during));
+  }
+
+  private handshake(tcp: net.Socket): void {
     this.state = 'tls';
-    const secure = await this.handshake(tcp, hostname);
-    return this.hand(secure);
+    const hostname = this.hostname;
+    const secure = tls.connect({
+      socket: tcp,
+      host: hostname,
+      servername: net.isIP(hostname) === 0 ? hostname : undefined,
+      // Verified below from authorizationError, so the certificate is recorded even when it is rejected.
+      rejectUnauthorized: false,
+      ALPNProtocols: ['http/1.1'],
+      secureContext: secureContextFor(this.options.ca),
+    }) as tls.TLSSocket & OwnedSocket;
+    secure[OWNER] = this;
+    this.socket = secure;
+    secure.once('secureConnect', onSecureConnect).once('error', onConnectError).once('close', onConnectClose);
   }
 
-  private connectTcp(host: string, port: number): Promise<net.Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect({ host, port, noDelay: true });
-      this.socket = socket;
-      // Errors after the handover (or on the raw socket under TLS) are undici's to report; never an uncaught one.
-      socket.on('error', () => {});
-      const onConnect = () => {
-        this.options.timeline.mark('connect');
-        socket.off('error', reject).off('close', onClose);
-        resolve(socket);
-      };
-      const onClose = () => reject(new ProbeError(PROBE_CODES.closed, 'the connection closed while connecting'));
-      socket.once('connect', onConnect).once('error', reject).once('close', onClose);
-    });
-  }
-
-  private handshake(tcp: net.Socket, hostname: string): Promise<tls.TLSSocket> {
-    return new Promise((resolve, reject) => {
-      const secure = tls.connect({
-        socket: tcp,
-        host: hostname,
-        servername: net.isIP(hostname) === 0 ? hostname : undefined,
-        // Verified below from authorizationError, so the certificate is recorded even when it is rejected.
-        rejectUnauthorized: false,
-        ALPNProtocols: ['http/1.1'],
-        secureContext: secureContextFor(this.options.ca),
-      });
-      this.socket = secure;
-      const onSecure = () => {
-        this.options.timeline.mark('tls');
-        secure.off('error', reject).off('close', onClose);
-        this.certificate = certificateInfo(secure.getPeerCertificate());
-        if (this.options.verifyTls && !secure.authorized) {
-          const code = String(secure.authorizationError ?? 'ERR_TLS_CERT_REJECTED');
-          secure.on('error', () => {}).destroy();
-          reject(new ProbeError(code, describeVerifyError(code)));
-          return;
-        }
-        resolve(secure);
-      };
-      const onClose = () => reject(new ProbeError(PROBE_CODES.closed, 'the server closed the connection during the TLS handshake'));
-      secure.once('secureConnect', onSecure).once('error', reject).once('close', onClose);
-    });
+  /** The handshake is done: record the certificate, then verify it (unless the check says not to). */
+  secured(secure: tls.TLSSocket): void {
+    this.options.timeline.mark('tls');
+    secure.off('error', onConnectError).off('close', onConnectClose);
+    this.certificate = certificateInfo(secure.getPeerX509Certificate());
+    if (this.options.verifyTls && !secure.authorized) {
+      const code = String(secure.authorizationError ?? 'ERR_TLS_CERT_REJECTED');
+      secure.on('error', ignore).destroy();
+      this.settle(new ProbeError(code, describeVerifyError(code)));
+      return;
+    }
+    this.settle(null, this.hand(secure));
   }
 
   /** Hands the open socket to undici, marking the first byte that arrives on it. */
-  private hand(socket: net.Socket): net.Socket {
+  private hand(socket: OwnedSocket): net.Socket {
     this.state = 'open';
     // Wrapping push (how the socket delivers every chunk it reads) sees the
     // first byte before any listener, undici's parser included, can.
-    const push = socket.push.bind(socket);
-    const { onFirstByte } = this.options;
-    socket.push = (chunk: unknown, encoding?: BufferEncoding) => {
-      if (chunk !== null && (chunk as Buffer).length > 0) {
-        socket.push = push;
-        onFirstByte(performance.now());
-      }
-      return push(chunk, encoding);
-    };
+    socket[ORIGINAL_PUSH] = socket.push;
+    socket.push = pushWatchingFirstByte;
     // undici listens for errors from here on; this only keeps a late one from being unhandled.
-    if (socket.listenerCount('error') === 0) socket.on('error', () => {});
+    if (socket.listenerCount('error') === 0) socket.on('error', ignore);
     return socket;
   }
+
+  /** The first response byte was read (called once per connection). */
+  firstByte(at: number): void {
+    this.options.listener.firstByte(at);
+  }
+}
+
+const OWNER = Symbol('watchpost.connection');
+const ORIGINAL_PUSH = Symbol('watchpost.push');
+type OwnedSocket = net.Socket & { [OWNER]?: TimedConnection; [ORIGINAL_PUSH]?: net.Socket['push'] };
+
+function pushWatchingFirstByte(this: OwnedSocket, chunk: unknown, encoding?: BufferEncoding): boolean {
+  const push = this[ORIGINAL_PUSH]!;
+  if (chunk !== null && (chunk as Buffer).length > 0) {
+    const at = performance.now();
+    this.push = push;
+    this[OWNER]?.firstByte(at);
+  }
+  return push.call(this, chunk, encoding);
+}
+
+function ignore(): void {}
+function onTcpConnect(this: OwnedSocket): void {
+  this[OWNER]?.tcpConnected(this);
+}
+function onSecureConnect(this: OwnedSocket): void {
+  this[OWNER]?.secured(this as tls.TLSSocket);
+}
+function onConnectError(this: OwnedSocket, err: Error): void {
+  this[OWNER]?.connectFailed(err);
+}
+function onConnectClose(this: OwnedSocket): void {
+  this[OWNER]?.connectClosed();
 }
 
 /**

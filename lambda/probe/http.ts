@@ -11,9 +11,9 @@ import { Client, type Dispatcher } from 'undici';
 import type { CertificateInfo, Failure, Phase, Timings } from '../../lib/spec/result.ts';
 import type { CheckSpec } from '../../lib/spec/types.ts';
 import { formatSize } from '../../lib/spec/units.ts';
-import { BodyReader, codingsOf } from './body.ts';
+import { BodyReader, codingsOf, type BodyListener } from './body.ts';
 import { classify, codeOf, HTTP_PARSER_CODE, PROBE_CODES, ProbeError } from './classify.ts';
-import { systemResolver, TimedConnection, type Resolver } from './connection.ts';
+import { systemResolver, TimedConnection, type ConnectionListener, type Resolver } from './connection.ts';
 import { nextHop, REDIRECT_STATUSES, type Hop } from './redirects.ts';
 import { Timeline } from './timeline.ts';
 
@@ -177,139 +177,56 @@ type Exchange =
 
 /** One request/response on its own connection, within the attempt's deadline. */
 function exchange(hop: Hop, ctx: ExchangeContext): Promise<Exchange> {
-  const { spec, timeline } = ctx;
-  return new Promise<Exchange>((resolve) => {
-    let settled = false;
-    let firstByteAt: number | null = null;
-    let statusCode: number | null = null;
-    let headers: Record<string, string> | null = null;
-    let reader: BodyReader | null = null;
-    let contentLength: number | null = null;
-    const needsDns = isHostname(hop.url.hostname);
+  return new Promise<Exchange>((resolve) => new HopExchange(hop, ctx, resolve).start());
+}
 
-    const connection = new TimedConnection({
-      timeline,
+/**
+ * The state of one hop, and undici's handler for it. A class rather than a
+ * nest of closures: a batch runs hundreds of these at once, and every
+ * allocation and call on this path is work on the event loop that also
+ * timestamps the other probes.
+ */
+class HopExchange implements Dispatcher.DispatchHandler, BodyListener, ConnectionListener {
+  private settled = false;
+  private firstByteAt: number | null = null;
+  private statusCode: number | null = null;
+  private headers: Record<string, string> | null = null;
+  private reader: BodyReader | null = null;
+  private contentLength: number | null = null;
+  private controller: Dispatcher.DispatchController | null = null;
+  private readonly needsDns: boolean;
+  private readonly connection: TimedConnection;
+  private readonly client: Client;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly hop: Hop,
+    private readonly ctx: ExchangeContext,
+    private readonly resolve: (result: Exchange) => void,
+  ) {
+    this.needsDns = isHostname(hop.url.hostname);
+    this.connection = new TimedConnection({
+      timeline: ctx.timeline,
       resolve: ctx.resolve,
-      verifyTls: spec.tls.verify,
+      verifyTls: ctx.spec.tls.verify,
       ca: ctx.ca,
-      onFirstByte: (at) => {
-        if (firstByteAt !== null) return;
-        firstByteAt = at;
-        timeline.mark('firstByte', at);
-      },
+      listener: this,
     });
-    const client = new Client(hop.url.origin, {
-      connect: connection.connector,
+    this.client = new Client(hop.url.origin, {
+      connect: this.connection.connector,
       pipelining: 1,
       // The attempt's own budget is the only clock; undici's timers stay off.
       headersTimeout: 0,
       bodyTimeout: 0,
       keepAliveTimeout: 1,
     });
+  }
 
-    const settle = (result: Exchange) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reader?.destroy();
-      connection.destroy();
-      client.destroy(ATTEMPT_OVER).catch(() => {});
-      resolve(result);
-    };
-    const phaseNow = (): Phase => connection.phase(needsDns) ?? (firstByteAt === null ? 'firstByte' : 'download');
-    const fail = (error: unknown) => {
-      if (settled) return;
-      const phase = phaseNow();
-      timeline.finish(phase);
-      settle({
-        type: 'failed',
-        error,
-        phase,
-        detail: {
-          headersComplete: statusCode !== null,
-          bodyBytes: reader?.bytes ?? 0,
-          contentLength,
-          contentEncoding: headers?.['content-encoding'],
-        },
-        statusCode,
-        headers,
-        bodyBytes: reader?.bytes ?? 0,
-        bodyExcerpt: reader?.excerpt() ?? null,
-        certificate: connection.certificate,
-      });
-    };
-    const timer = setTimeout(
-      () => fail(new ProbeError(PROBE_CODES.timeout, 'the attempt ran out of time')),
-      Math.max(0, ctx.deadline - performance.now()),
-    );
-
-    let controller: Dispatcher.DispatchController | null = null;
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart(c) {
-        controller = c;
-      },
-      onResponseStart(_c, code, rawHeaders) {
-        // 1xx (103 Early Hints) are informational: the final response follows on the same request.
-        if (settled || code < 200) return;
-        const at = performance.now();
-        // Normally the connection saw the first byte already; this covers a chunk read before the wrapper.
-        if (firstByteAt === null) {
-          firstByteAt = at;
-          timeline.mark('firstByte', at);
-        }
-        statusCode = code;
-        headers = flattenHeaders(rawHeaders);
-        if (spec.followRedirects > 0 && REDIRECT_STATUSES.has(code)) {
-          // The redirect's body is not needed: the hop ends with its headers.
-          timeline.mark('download', at);
-          settle({ type: 'redirect', statusCode: code, headers, certificate: connection.certificate });
-          return;
-        }
-        const encoding = headers['content-encoding'];
-        const declared = headers['content-length'];
-        contentLength = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : null;
-        // HEAD, 204 and 304 announce a length they do not send.
-        const bodyless = hop.method === 'HEAD' || code === 204 || code === 304;
-        if (!bodyless && contentLength !== null && contentLength > spec.maxBodySize && codingsOf(encoding)?.length === 0) {
-          fail(new ProbeError(PROBE_CODES.bodyTooLarge, 'content-length above maxBodySize'));
-          return;
-        }
-        reader = new BodyReader({
-          maxBytes: spec.maxBodySize,
-          keep: needsBody(spec),
-          contentEncoding: encoding,
-          onError: fail,
-          onDrain: () => controller?.resume(),
-        });
-      },
-      onResponseData(c, chunk) {
-        if (settled || !reader) return;
-        if (!reader.write(chunk)) c.pause();
-      },
-      onResponseEnd() {
-        if (settled) return;
-        timeline.mark('download');
-        const body = reader;
-        const done = () =>
-          settle({
-            type: 'response',
-            statusCode: statusCode!,
-            headers: headers!,
-            bodyBytes: body?.bytes ?? 0,
-            bodyExcerpt: body?.excerpt() ?? null,
-            bodyText: body?.text() ?? null,
-            certificate: connection.certificate,
-          });
-        if (body) body.end(done);
-        else done();
-      },
-      onResponseError(_c, err) {
-        fail(err);
-      },
-    };
-
+  start(): void {
+    this.timer = setTimeout(onAttemptTimeout, Math.max(0, this.ctx.deadline - performance.now()), this);
+    const { hop } = this;
     try {
-      client.dispatch(
+      this.client.dispatch(
         {
           origin: hop.url.origin,
           path: `${hop.url.pathname}${hop.url.search}`,
@@ -317,13 +234,147 @@ function exchange(hop: Hop, ctx: ExchangeContext): Promise<Exchange> {
           headers: hop.headers,
           body: hop.body,
         },
-        handler,
+        this,
       );
     } catch (err) {
-      fail(err);
+      this.fail(err);
     }
-  });
+  }
+
+  /** Called by the connection when the first response byte is read. */
+  firstByte(at: number): void {
+    if (this.firstByteAt !== null) return;
+    this.firstByteAt = at;
+    this.ctx.timeline.mark('firstByte', at);
+  }
+
+  private settle(result: Exchange): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.reader?.destroy();
+    // The client first, with our shared error and a callback: destroying the
+    // socket under it would make undici build a fresh error (and its stack
+    // trace) for the close, and the promise form allocates for nothing.
+    this.client.destroy(ATTEMPT_OVER, ignore);
+    this.connection.destroy();
+    this.resolve(result);
+  }
+
+  private phaseNow(): Phase {
+    return this.connection.phase(this.needsDns) ?? (this.firstByteAt === null ? 'firstByte' : 'download');
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    const phase = this.phaseNow();
+    this.ctx.timeline.finish(phase);
+    const { reader, headers } = this;
+    this.settle({
+      type: 'failed',
+      error,
+      phase,
+      detail: {
+        headersComplete: this.statusCode !== null,
+        bodyBytes: reader?.bytes ?? 0,
+        contentLength: this.contentLength,
+        contentEncoding: headers?.['content-encoding'],
+      },
+      statusCode: this.statusCode,
+      headers,
+      bodyBytes: reader?.bytes ?? 0,
+      bodyExcerpt: reader?.excerpt() ?? null,
+      certificate: this.connection.certificate,
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, code: number, rawHeaders: Record<string, string | string[] | undefined>): void {
+    // 1xx (103 Early Hints) are informational: the final response follows on the same request.
+    if (this.settled || code < 200) return;
+    const at = performance.now();
+    // Normally the connection saw the first byte already; this covers a chunk read before the wrapper.
+    if (this.firstByteAt === null) this.firstByte(at);
+    const { spec, timeline } = this.ctx;
+    const headers = flattenHeaders(rawHeaders);
+    this.statusCode = code;
+    this.headers = headers;
+    if (spec.followRedirects > 0 && REDIRECT_STATUSES.has(code)) {
+      // The redirect's body is not needed: the hop ends with its headers.
+      timeline.mark('download', at);
+      this.settle({ type: 'redirect', statusCode: code, headers, certificate: this.connection.certificate });
+      return;
+    }
+    const encoding = headers['content-encoding'];
+    const declared = headers['content-length'];
+    const contentLength = declared !== undefined && DIGITS.test(declared) ? Number(declared) : null;
+    this.contentLength = contentLength;
+    // HEAD, 204 and 304 announce a length they do not send.
+    const bodyless = this.hop.method === 'HEAD' || code === 204 || code === 304;
+    if (!bodyless && contentLength !== null && contentLength > spec.maxBodySize && codingsOf(encoding)?.length === 0) {
+      this.fail(new ProbeError(PROBE_CODES.bodyTooLarge, 'content-length above maxBodySize'));
+      return;
+    }
+    this.reader = new BodyReader({
+      maxBytes: spec.maxBodySize,
+      keep: needsBody(spec),
+      contentEncoding: encoding,
+      listener: this,
+    });
+  }
+
+  /** The body reader failed (too large, not decodable). */
+  bodyFailed(err: Error): void {
+    this.fail(err);
+  }
+
+  /** The body reader can take more: let undici read on. */
+  bodyDrained(): void {
+    this.controller?.resume();
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled || !this.reader) return;
+    if (!this.reader.write(chunk)) c.pause();
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.ctx.timeline.mark('download');
+    const body = this.reader;
+    if (body) body.end();
+    else this.bodyComplete();
+  }
+
+  /** The body is complete (decoders flushed): the hop is over. */
+  bodyComplete(): void {
+    const body = this.reader;
+    this.settle({
+      type: 'response',
+      statusCode: this.statusCode!,
+      headers: this.headers!,
+      bodyBytes: body?.bytes ?? 0,
+      bodyExcerpt: body?.excerpt() ?? null,
+      bodyText: body?.text() ?? null,
+      certificate: this.connection.certificate,
+    });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
 }
+
+const DIGITS = /^\d+$/;
+
+function onAttemptTimeout(exchange: HopExchange): void {
+  exchange.fail(new ProbeError(PROBE_CODES.timeout, 'the attempt ran out of time'));
+}
+
+function ignore(): void {}
 
 /** An IP literal needs no lookup (URL keeps IPv6 literals in brackets). */
 function isHostname(hostname: string): boolean {
@@ -332,9 +383,11 @@ function isHostname(hostname: string): boolean {
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  for (const name in raw) {
+    const value = raw[name];
     if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    // undici lowercases the names it knows; others keep the server's spelling.
+    out[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
   }
   return out;
 }

@@ -3,22 +3,44 @@
  * the current monotonic time and opens the next, so phases are consecutive
  * and add up to the total by construction (redirect hops add to the same
  * phases; a hop starts where the previous one ended).
+ *
+ * The clock starts when the probe first touches the network (`start`, called
+ * as the name lookup or the TCP connect begins), so building the request in
+ * JavaScript is not billed to the target; curl's clock has no such work in it
+ * either. An attempt that never reached the network counts from construction.
  */
 import { performance } from 'node:perf_hooks';
 import type { Phase, Timings } from '../../lib/spec/result.ts';
 
 export class Timeline {
-  readonly startedAt = performance.now();
+  startedAt = performance.now();
   /** End of the last closed phase. */
   private cursor = this.startedAt;
-  private readonly spent = new Map<Phase, number>();
+  private started = false;
   private finishedAt: number | null = null;
+  // One field per phase (null: never entered), cheaper than a Map on the hot path.
+  private dns: number | null = null;
+  private connect: number | null = null;
+  private tls: number | null = null;
+  private firstByte: number | null = null;
+  private download: number | null = null;
+
+  /** The network work begins now: the clock restarts here, once, before any mark. */
+  start(at = performance.now()): void {
+    if (this.started) return;
+    this.started = true;
+    if (this.cursor !== this.startedAt || this.finishedAt !== null) return;
+    this.startedAt = at;
+    this.cursor = at;
+  }
 
   /** Closes `phase` now: the time since the previous mark is spent in it. */
   mark(phase: Phase, at = performance.now()): void {
     if (this.finishedAt !== null) return;
-    this.spent.set(phase, (this.spent.get(phase) ?? 0) + Math.max(0, at - this.cursor));
-    this.cursor = Math.max(this.cursor, at);
+    this.started = true;
+    const ms = at > this.cursor ? at - this.cursor : 0;
+    this[phase] = (this[phase] ?? 0) + ms;
+    if (at > this.cursor) this.cursor = at;
   }
 
   /**
@@ -38,16 +60,12 @@ export class Timeline {
 
   timings(): Timings {
     const end = this.finishedAt ?? this.cursor;
-    const phase = (p: Phase) => {
-      const ms = this.spent.get(p);
-      return ms === undefined ? null : round(ms);
-    };
     return {
-      dns: phase('dns'),
-      connect: phase('connect'),
-      tls: phase('tls'),
-      firstByte: phase('firstByte'),
-      download: phase('download'),
+      dns: roundOrNull(this.dns),
+      connect: roundOrNull(this.connect),
+      tls: roundOrNull(this.tls),
+      firstByte: roundOrNull(this.firstByte),
+      download: roundOrNull(this.download),
       total: round(end - this.startedAt),
     };
   }
@@ -56,6 +74,10 @@ export class Timeline {
 /** Microsecond resolution: finer than any network reading, and the rounding error stays far below 0.5 ms. */
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+function roundOrNull(ms: number | null): number | null {
+  return ms === null ? null : round(ms);
 }
 
 /** Timings of an attempt that never started (the batch deadline had passed). */

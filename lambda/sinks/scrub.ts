@@ -5,6 +5,7 @@
  * headers would otherwise leak a token in the body excerpt), as are URL
  * credentials and secret response headers.
  */
+import type { LineScrubber } from '../../lib/spec/log-lines.ts';
 import type { CheckSpec } from '../../lib/spec/types.ts';
 import { isSecretHeader, REDACTED, redactHeaders } from '../redact.ts';
 
@@ -13,11 +14,8 @@ export { REDACTED };
 /** Values shorter than this are not scrubbed from free text (a secret "1" would mangle every number). */
 const MIN_SCRUBBED_LENGTH = 4;
 
-export interface Scrubber {
-  /** Removes secret values from free text. */
-  text(value: string): string;
-  /** A URL without its password (and with secret values removed). */
-  url(value: string): string;
+/** `text` and `url` are what a log line needs (lib/spec/log-lines.ts); notices need the headers too. */
+export interface Scrubber extends LineScrubber {
   /** A copy of the headers with secret ones redacted. */
   headers(headers: Record<string, string> | null): Record<string, string> | null;
 }

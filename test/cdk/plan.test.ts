@@ -47,6 +47,22 @@ describe('dashboard capacity', () => {
   });
 });
 
+describe('batches', () => {
+  it('puts at most 10 checks of one frequency in a batch, all probed in one wave', () => {
+    // 10, not 25: https readings at 1,024 MB were 12–20 ms high with 10 in flight, 23–34 ms with 25 (docs/BENCHMARKS.md).
+    assert.equal(SIZING.batchSize, 10);
+    // worstCaseMs (the function timeout) assumes one wave: every check of a batch in flight at once.
+    assert.ok(SIZING.concurrency >= SIZING.batchSize, `concurrency ${SIZING.concurrency} < batch ${SIZING.batchSize}`);
+    const specs = [...checks(23), ...checks(3, 'slow').map((c) => ({ ...c, frequency: 300_000 }))];
+    const plan = planDeployment({ namespace: 'W', alerting: { critical: { email: [], https: [], sms: [] }, warning: { email: [], https: [], sms: [] } }, checks: specs });
+    assert.deepEqual(
+      plan.batches.map((b) => `${b.id}:${b.checks.length}`),
+      ['f1m-0:10', 'f1m-1:10', 'f1m-2:3', 'f5m-0:3'],
+    );
+    assert.equal(plan.checks.find((c) => c.spec.name === 'svc-22')!.batchId, 'f1m-2');
+  });
+});
+
 describe('makeShards', () => {
   it('keeps up to checksPerStack checks in one stack in file order, with no detail dashboard while they fit on one', () => {
     const shards = makeShards(checks(SIZING.checksPerStack));

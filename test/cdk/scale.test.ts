@@ -66,7 +66,9 @@ describe('1,000 checks', () => {
     assert.equal(names.length, CHECKS * 4 + 3);
     const schedules = synth.resources.filter((r) => r.type === 'AWS::Scheduler::Schedule');
     assert.equal(schedules.length, synth.stack.watchpost.plan.batches.length);
-    assert.ok(schedules.length <= Math.ceil(CHECKS / 3 / 25) * 3);
+    // 334, 333 and 333 checks on the three frequencies, at most 10 a batch: 34 schedules each.
+    assert.equal(SIZING.batchSize, 10);
+    assert.equal(schedules.length, 3 * 34);
   });
 
   it('keeps every dashboard within CloudWatch limits: widgets, metrics, alarms per status widget, metrics per graph', () => {
