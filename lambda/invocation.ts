@@ -8,7 +8,7 @@
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SIZING } from '../lib/plan.ts';
+import { RUNTIME_BUDGET } from '../lib/spec/budget.ts';
 import type { CheckResult } from '../lib/spec/result.ts';
 import type { CheckSpec, WatchpostConfig } from '../lib/spec/types.ts';
 import { configFilePath, loadBundledConfig, readEnvironment, type RuntimeEnv } from './config.ts';
@@ -78,14 +78,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
 
 /**
  * How the time Lambda gives is split. Publishing gets up to
- * SIZING.publishReserveMs (the reserve the function timeout was sized with)
+ * RUNTIME_BUDGET.publishReserveMs (the reserve the function timeout was sized with)
  * but never more than 40% of what is left, so a short deadline still leaves
  * the probes time; the last 10% (at most 1 s) is never used, so the summary
  * line is written before Lambda stops the function.
  */
 export function budget(start: number, remainingMs: number): { probeDeadline: number; publishDeadline: number } {
   const margin = Math.min(1_000, remainingMs * 0.1);
-  const reserve = Math.min(SIZING.publishReserveMs, remainingMs * 0.4);
+  const reserve = Math.min(RUNTIME_BUDGET.publishReserveMs, remainingMs * 0.4);
   return { probeDeadline: start + remainingMs - reserve, publishDeadline: start + remainingMs - margin };
 }
 
@@ -206,7 +206,7 @@ async function probeWithin(
   });
   try {
     const run = rt.runChecks(specs, {
-      concurrency: SIZING.concurrency,
+      concurrency: RUNTIME_BUDGET.concurrency,
       deadline,
       onResult: (result, index) => {
         collected[index] = result;

@@ -7,6 +7,10 @@
 import { METRICS, metricsForCheck, type MetricKey, type PublishedMetric } from './spec/metrics.ts';
 import type { CheckSpec, Severity, WatchpostConfig } from './spec/types.ts';
 import { RETRY_BACKOFF_MS } from './spec/retry.ts';
+import { alarmName, type AlarmKind } from './spec/alarm-names.ts';
+import { RUNTIME_BUDGET } from './spec/budget.ts';
+
+export { alarmName, type AlarmKind };
 
 /**
  * CloudWatch's limits on one dashboard (CloudWatch service quotas,
@@ -85,12 +89,7 @@ export const SIZING = {
    */
   memoryMb: 1024,
   architecture: 'arm64' as const,
-  /** Time reserved after the probes for PutMetricData, SNS and logs (ms). */
-  publishReserveMs: 5_000,
-  /** Time for init and the warm-up probe (ms). */
-  startupReserveMs: 3_000,
-  /** Probes in flight per invocation. */
-  concurrency: 50,
+  ...RUNTIME_BUDGET,
   /**
    * Checks on one dashboard: every check shares one dashboard up to this many
    * (one dashboard is $3 a month); only above it do they split into an
@@ -117,7 +116,6 @@ export interface Batch {
   checks: CheckSpec[];
 }
 
-export type AlarmKind = 'availability' | 'latency-warning' | 'latency-critical' | 'certificate';
 
 export interface AlarmPlan {
   kind: AlarmKind;
@@ -346,6 +344,3 @@ export function alarmsForCheck(spec: CheckSpec): AlarmPlan[] {
   return alarms;
 }
 
-export function alarmName(check: string, kind: AlarmKind): string {
-  return `watchpost-${check}-${kind}`;
-}

@@ -18,7 +18,7 @@
  * failed is retried on the next run instead of being lost.
  */
 import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { alarmName } from '../../lib/plan.ts';
+import { alarmName } from '../../lib/spec/alarm-names.ts';
 import type { Severity } from '../../lib/spec/types.ts';
 import { describeError } from './metrics.ts';
 
