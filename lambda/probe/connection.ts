@@ -89,10 +89,12 @@ export class TimedConnection {
     this.https = https;
     this.hostname = target.hostname;
     this.port = Number(target.port) || (https ? 443 : 80);
-    // The clock starts here, as the first packet is about to leave (not while the request was being built).
-    this.options.timeline.start();
-    if (net.isIP(target.hostname) === 0) this.resolveName();
-    else this.connectTcp(target.hostname);
+    try {
+      if (net.isIP(target.hostname) === 0) this.resolveName();
+      else this.connectTcp(target.hostname);
+    } catch (err) {
+      this.abort(err);
+    }
   };
 
   /** undici's callback, called once: with the open socket, or with why it could not be opened. */
@@ -109,8 +111,16 @@ export class TimedConnection {
     else callback(null, socket!);
   }
 
+  /** A step threw (a CA that cannot be parsed, say): the connection fails with that error instead of it escaping a listener. */
+  abort(err: unknown): void {
+    this.socket?.destroy();
+    this.settle(err instanceof Error ? err : new Error(String(err)));
+  }
+
   private resolveName(): void {
     this.state = 'dns';
+    // The clock starts as the lookup does (not while the request was being built).
+    this.options.timeline.start();
     this.options.resolve(this.hostname).then(
       (found) => {
         // The attempt may have ended while the lookup ran (getaddrinfo cannot be cancelled).
@@ -118,7 +128,11 @@ export class TimedConnection {
         this.options.timeline.mark('dns');
         const chosen = found.find((a) => a.family === 4) ?? found[0];
         if (!chosen) return this.settle(Object.assign(new Error(`${this.hostname} has no address`), { code: 'ENODATA' }));
-        this.connectTcp(chosen.address);
+        try {
+          this.connectTcp(chosen.address);
+        } catch (err) {
+          this.abort(err);
+        }
       },
       (err: Error) => this.settle(err),
     );
@@ -130,9 +144,12 @@ export class TimedConnection {
   // the one event loop that also timestamps the other probes.
   private connectTcp(address: string): void {
     this.state = 'connect';
-    const socket = net.connect({ host: address, port: this.port, noDelay: true }) as OwnedSocket;
+    const socket = new net.Socket() as OwnedSocket;
     socket[OWNER] = this;
     this.socket = socket;
+    // The clock starts as the connect does, unless a lookup started it (building the socket object is not the target's time).
+    this.options.timeline.start();
+    socket.connect({ host: address, port: this.port, noDelay: true });
     // Errors after the handover (or on the raw socket under TLS) are undici's to report; never an uncaught one.
     socket.on('error', ignore);
     socket.once('connect', onTcpConnect).once('error', onConnectError).once('close', onConnectClose);
@@ -186,13 +203,20 @@ export class TimedConnection {
     this.settle(null, this.hand(secure));
   }
 
-  /** Hands the open socket to undici, marking the first byte that arrives on it. */
+  /**
+   * When the last chunk of response bytes (or the end of the stream) was read
+   * from the socket, or null before any. The response ends here, not when
+   * the HTTP parser has worked through it: parsing is the probe's time.
+   */
+  lastByteAt: number | null = null;
+
+  /** Hands the open socket to undici, marking when response bytes arrive on it. */
   private hand(socket: OwnedSocket): net.Socket {
     this.state = 'open';
-    // Wrapping push (how the socket delivers every chunk it reads) sees the
-    // first byte before any listener, undici's parser included, can.
+    // Wrapping push (how the socket delivers every chunk it reads) sees each
+    // chunk before any listener, undici's parser included, can.
     socket[ORIGINAL_PUSH] = socket.push;
-    socket.push = pushWatchingFirstByte;
+    socket.push = pushWatchingArrivals;
     // undici listens for errors from here on; this only keeps a late one from being unhandled.
     if (socket.listenerCount('error') === 0) socket.on('error', ignore);
     return socket;
@@ -208,22 +232,33 @@ const OWNER = Symbol('watchpost.connection');
 const ORIGINAL_PUSH = Symbol('watchpost.push');
 type OwnedSocket = net.Socket & { [OWNER]?: TimedConnection; [ORIGINAL_PUSH]?: net.Socket['push'] };
 
-function pushWatchingFirstByte(this: OwnedSocket, chunk: unknown, encoding?: BufferEncoding): boolean {
-  const push = this[ORIGINAL_PUSH]!;
-  if (chunk !== null && (chunk as Buffer).length > 0) {
+function pushWatchingArrivals(this: OwnedSocket, chunk: unknown, encoding?: BufferEncoding): boolean {
+  const owner = this[OWNER];
+  // null is the end of the stream: a body delimited by the close ends when the close arrives.
+  if (owner && (chunk === null || (chunk as Buffer).length > 0)) {
     const at = performance.now();
-    this.push = push;
-    this[OWNER]?.firstByte(at);
+    if (owner.lastByteAt === null && chunk !== null) owner.firstByte(at);
+    owner.lastByteAt = at;
   }
-  return push.call(this, chunk, encoding);
+  return this[ORIGINAL_PUSH]!.call(this, chunk, encoding);
 }
 
 function ignore(): void {}
 function onTcpConnect(this: OwnedSocket): void {
-  this[OWNER]?.tcpConnected(this);
+  const owner = this[OWNER];
+  try {
+    owner?.tcpConnected(this);
+  } catch (err) {
+    owner?.abort(err);
+  }
 }
 function onSecureConnect(this: OwnedSocket): void {
-  this[OWNER]?.secured(this as tls.TLSSocket);
+  const owner = this[OWNER];
+  try {
+    owner?.secured(this as tls.TLSSocket);
+  } catch (err) {
+    owner?.abort(err);
+  }
 }
 function onConnectError(this: OwnedSocket, err: Error): void {
   this[OWNER]?.connectFailed(err);
@@ -251,6 +286,11 @@ export function secureContextFor(ca: string | string[] | undefined): tls.SecureC
     contexts.set(key, context);
   }
   return context;
+}
+
+/** Drops a cached context (the warm-up's throwaway certificate must not stay trusted). */
+export function forgetSecureContext(ca: string | string[]): void {
+  contexts.delete((Array.isArray(ca) ? ca : [ca]).join('\n'));
 }
 
 /** A person's sentence for OpenSSL's verification result codes. */

@@ -343,7 +343,8 @@ class HopExchange implements Dispatcher.DispatchHandler, BodyListener, Connectio
 
   onResponseEnd(): void {
     if (this.settled) return;
-    this.ctx.timeline.mark('download');
+    // The last byte's arrival, taken as it was read: parsing it since is the probe's time, not the target's.
+    this.ctx.timeline.mark('download', this.connection.lastByteAt ?? performance.now());
     const body = this.reader;
     if (body) body.end();
     else this.bodyComplete();

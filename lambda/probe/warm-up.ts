@@ -5,9 +5,12 @@
  * first time, all inside its timed part (15-120 ms on these machines). One
  * untimed round against in-process loopback servers does that first: a name
  * lookup of localhost (/etc/hosts, no query leaves the machine), a gzip JSON
- * response through every assertion over http, the same over a verified https
- * connection (a throwaway certificate made at start), and a failed handshake
- * for the error path. Once per process; never throws.
+ * response through every assertion over http, the same over a complete,
+ * verified https handshake with a loopback server (a throwaway certificate
+ * made at start, trusted for that round only), and one more handshake
+ * verified against the trust store the real probes will use, which rejects
+ * the throwaway certificate: that runs the store's lookups and the TLS
+ * failure path. Once per process; never throws.
  */
 import { once } from 'node:events';
 import http from 'node:http';
@@ -17,7 +20,7 @@ import zlib from 'node:zlib';
 import { CHECK_DEFAULTS } from '../../lib/spec/defaults.ts';
 import type { CheckSpec } from '../../lib/spec/types.ts';
 import { checkOnce } from './check.ts';
-import { secureContextFor, systemResolver } from './connection.ts';
+import { forgetSecureContext, secureContextFor, systemResolver } from './connection.ts';
 import type { ProbeEnvironment } from './http.ts';
 import { makeWarmUpCertificate } from './warm-up-cert.ts';
 
@@ -27,12 +30,13 @@ const WARM_UP_BUDGET_MS = 1000;
 let warming: Promise<void> | null = null;
 
 /**
- * Warms the probe path once per process. The TLS context for the
+ * Warms the probe path once per process; the first caller's environment is
+ * the trust store its rejecting handshake uses. The TLS context for the
  * environment's extra CAs is built here too (parsing every root certificate
  * takes tens of milliseconds), for each environment a caller passes.
  */
 export async function warmUp(environment: ProbeEnvironment = {}): Promise<void> {
-  warming ??= run().catch(() => {});
+  warming ??= run(environment).catch(() => {});
   await warming;
   try {
     secureContextFor(environment.ca);
@@ -41,7 +45,7 @@ export async function warmUp(environment: ProbeEnvironment = {}): Promise<void> 
   }
 }
 
-async function run(): Promise<void> {
+async function run(environment: ProbeEnvironment): Promise<void> {
   const body = zlib.gzipSync(JSON.stringify({ status: 'ok', items: [{ id: 1 }] }));
   const handler: http.RequestListener = (_req, res) => {
     res.writeHead(200, {
@@ -60,10 +64,13 @@ async function run(): Promise<void> {
     const [plainPort, securePort] = await Promise.all([listen(plain), listen(secure), systemResolver('localhost').catch(() => [])]);
     const spec = warmUpSpec(`http://127.0.0.1:${plainPort}/warm-up`);
     await checkOnce(spec, { budgetMs: WARM_UP_BUDGET_MS });
-    await checkOnce({ ...spec, url: `https://127.0.0.1:${securePort}/warm-up` }, { budgetMs: WARM_UP_BUDGET_MS, ca: certificate.cert });
-    // TLS to a plain HTTP port: the handshake fails, which runs the failure path and loads the default root store.
-    await checkOnce({ ...spec, url: `https://127.0.0.1:${plainPort}/warm-up` }, { budgetMs: WARM_UP_BUDGET_MS });
+    const secureSpec = { ...spec, url: `https://127.0.0.1:${securePort}/warm-up` };
+    await checkOnce(secureSpec, { budgetMs: WARM_UP_BUDGET_MS, ca: certificate.cert });
+    // The same handshake against the probes' own trust store (extra CAs or the bundled roots): it rejects the
+    // throwaway certificate, after a full handshake and chain lookup with the context the first real probe gets.
+    await checkOnce(secureSpec, { budgetMs: WARM_UP_BUDGET_MS, ca: environment.ca });
   } finally {
+    forgetSecureContext(certificate.cert);
     for (const server of [plain, secure]) {
       server.closeAllConnections();
       server.close();

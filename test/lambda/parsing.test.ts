@@ -183,6 +183,18 @@ describe('Timeline', () => {
     tl.finish('download', t0 + 12.125);
     assert.deepEqual(tl.timings(), { dns: 1.25, connect: 2.25, tls: null, firstByte: 6.5, download: 2.125, total: 12.125 });
   });
+  it('the clock restarts when the network work starts, once, and never after a mark', () => {
+    const tl = new Timeline();
+    const t0 = tl.startedAt;
+    tl.start(t0 + 0.75); // the request was being built until here: not the target's time
+    tl.start(t0 + 2); // a second start (a redirect hop) changes nothing
+    tl.mark('connect', t0 + 1.75);
+    tl.start(t0 + 3);
+    tl.mark('firstByte', t0 + 5.75);
+    tl.finish(null);
+    assert.equal(tl.startedAt, t0 + 0.75);
+    assert.deepEqual(tl.timings(), { dns: null, connect: 1, tls: null, firstByte: 4, download: null, total: 5 });
+  });
   it('redirect hops add into the same phases', () => {
     const tl = new Timeline();
     const t0 = tl.startedAt;

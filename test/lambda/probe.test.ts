@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { CheckResult } from '../../lib/spec/result.ts';
 import { checkOnce } from '../../lambda/probe/check.ts';
@@ -54,6 +54,38 @@ describe('timings', () => {
     for (const phase of ['connect', 'firstByte', 'download'] as const) assert.ok(r.timings[phase]! >= 0, phase);
     assert.ok(r.timings.firstByte! >= 45, `firstByte ${r.timings.firstByte} includes the 50 ms the server waited`);
     assert.ok(Math.abs(phaseSum(r) - r.timings.total) <= 0.5, `sum ${phaseSum(r)} total ${r.timings.total}`);
+  });
+
+  it('the download phase runs to the arrival of the last byte, or of the close that ends the body', async () => {
+    // /length: "abc", 80 ms, "def" (content-length 6). /close: "abc", 80 ms, "def", 80 ms, close (no length: the close ends it).
+    const GAP_MS = 80;
+    const server = net.createServer((socket) => {
+      const timers: NodeJS.Timeout[] = [];
+      socket.once('data', (request) => {
+        const byClose = request.toString('latin1').startsWith('GET /close');
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n${byClose ? 'connection: close' : 'content-length: 6'}\r\n\r\nabc`);
+        timers.push(setTimeout(() => (byClose ? socket.write('def') : socket.end('def')), GAP_MS));
+        if (byClose) timers.push(setTimeout(() => socket.end(), 2 * GAP_MS));
+      });
+      socket.once('close', () => timers.forEach(clearTimeout));
+      socket.on('error', () => {});
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      for (const [path, gaps] of [['/length', 1], ['/close', 2]] as const) {
+        const r = await run(`${base}${path}`, { assert: { body: { contains: 'abcdef', notContains: null, matches: null } } });
+        assert.equal(r.ok, true, `${path}: ${r.failure?.message}`);
+        assert.equal(r.bodyBytes, 6, path);
+        const expected = gaps * GAP_MS;
+        assert.ok(r.timings.download! >= expected - 5, `${path}: download ${r.timings.download} spans the ${expected} ms to the end of the body`);
+        assert.ok(r.timings.firstByte! < GAP_MS, `${path}: firstByte ${r.timings.firstByte} ends with the first part`);
+        assert.ok(Math.abs(phaseSum(r) - r.timings.total) <= 0.5, `${path}: sum ${phaseSum(r)} total ${r.timings.total}`);
+      }
+    } finally {
+      server.close();
+    }
   });
 
   it('http to an IPv6 literal: no DNS phase', async (ctx) => {
