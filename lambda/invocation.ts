@@ -12,7 +12,7 @@ import { RUNTIME_BUDGET } from '../lib/spec/budget.ts';
 import type { CheckResult } from '../lib/spec/result.ts';
 import type { CheckSpec, WatchpostConfig } from '../lib/spec/types.ts';
 import { configFilePath, loadBundledConfig, readEnvironment, type RuntimeEnv } from './config.ts';
-import { runChecks as realRunChecks } from './runner.ts';
+import { blank, runChecks as realRunChecks } from './runner.ts';
 import { datapointsFor } from './sinks/datapoints.ts';
 import { alarmHints, IncidentMemory, noticeFor, type AlarmHints, type KnownState } from './sinks/incident-state.ts';
 import { problemLine, resultLine, stdoutWriter, type LogWriter, type SummaryLine } from './sinks/log-lines.ts';
@@ -225,12 +225,8 @@ async function probeWithin(
 function deadlineResult(spec: CheckSpec, start: number, deadline: number): CheckResult {
   const budgetMs = Math.max(0, Math.round(deadline - start));
   return {
-    name: spec.name,
-    url: spec.url,
-    method: spec.method,
-    ok: false,
+    ...blank(spec),
     startedAt: new Date(start).toISOString(),
-    statusCode: null,
     timings: { dns: null, connect: null, tls: null, firstByte: null, download: null, total: budgetMs },
     failure: {
       kind: 'timeout',
@@ -239,15 +235,7 @@ function deadlineResult(spec: CheckSpec, start: number, deadline: number): Check
       phase: null,
       code: null,
     },
-    assertions: [],
     attempts: 1,
-    redirects: 0,
-    bodyBytes: 0,
-    bodyExcerpt: null,
-    responseHeaders: null,
-    certificate: null,
-    cache: null,
-    serverTiming: null,
   };
 }
 

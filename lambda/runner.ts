@@ -141,7 +141,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function blank(spec: CheckSpec): CheckResult {
+/** A result for a check that produced none of its own (not run, or cut off); the handler uses it too. */
+export function blank(spec: CheckSpec): CheckResult {
   return {
     name: spec.name,
     url: spec.url,
