@@ -36,6 +36,12 @@ export const DEFAULT_CONCURRENCY = 50;
 export const DEADLINE_MARGIN_MS = 25;
 /** The warm-up is skipped when the deadline is closer than this (ms). */
 const WARM_UP_MIN_REMAINING_MS = 2_000;
+/**
+ * No attempt starts with less than this left before the deadline (ms): it
+ * could only time out, and "not run" says more than "timeout after 1 ms".
+ * Check timeouts are at least 100 ms, so only the deadline clips below it.
+ */
+const MIN_ATTEMPT_BUDGET_MS = DEADLINE_MARGIN_MS;
 /** A retry is not started with less time than this left (ms): it could only time out. */
 const MIN_RETRY_BUDGET_MS = 100;
 /**
@@ -81,7 +87,7 @@ async function runCheck(spec: CheckSpec, options: RunOptions, gate: StartGate): 
   for (let attempt = 1; attempt <= spec.retries + 1; attempt++) {
     if (!gate.tryEnter()) await gate.enter();
     const budgetMs = budgetFor(spec, options.deadline);
-    if (budgetMs <= 0) break;
+    if (budgetMs < MIN_ATTEMPT_BUDGET_MS) break;
     try {
       last = await checkOnce(spec, { ...options.environment, budgetMs });
     } catch (error) {
