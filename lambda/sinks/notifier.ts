@@ -5,6 +5,7 @@
  * Plain text, so an e-mail reads well; message attributes let subscribers filter.
  */
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import { PHASE_METRICS } from '../../lib/spec/metrics.ts';
 import type { CheckResult, Timings } from '../../lib/spec/result.ts';
 import type { CheckSpec, Severity } from '../../lib/spec/types.ts';
 import { truncateBytes, type Scrubber } from './scrub.ts';
@@ -50,12 +51,7 @@ export function failureNotice(spec: CheckSpec, result: CheckResult, scrub: Scrub
     `URL:       ${spec.method} ${scrub.url(result.url)}`,
     `Kind:      ${kind}`,
     `Why:       ${why}`,
-    `Status:    ${result.statusCode ?? 'no response'}`,
-    `Timings:   ${formatTimings(result.timings)}`,
-    `Attempts:  ${result.attempts}`,
-    `Region:    ${context.region}`,
-    `Time:      ${result.startedAt}`,
-    `Batch:     ${context.batch}`,
+    ...runLines(result, context),
     ...runbookLines(spec),
   ];
   const failedAssertions = result.assertions.filter((a) => !a.ok);
@@ -92,12 +88,7 @@ export function recoveryNotice(
     '',
     `Check:     ${spec.name}`,
     `URL:       ${spec.method} ${scrub.url(result.url)}`,
-    `Status:    ${result.statusCode ?? 'no response'}`,
-    `Timings:   ${formatTimings(result.timings)}`,
-    `Attempts:  ${result.attempts}`,
-    `Region:    ${context.region}`,
-    `Time:      ${result.startedAt}`,
-    `Batch:     ${context.batch}`,
+    ...runLines(result, context),
     ...runbookLines(spec),
   ];
   return {
@@ -130,6 +121,18 @@ export async function sendNotice(
   );
 }
 
+/** What the run saw and where it ran: the same lines in failure and recovery notices. */
+function runLines(result: CheckResult, context: NoticeContext): string[] {
+  return [
+    `Status:    ${result.statusCode ?? 'no response'}`,
+    `Timings:   ${formatTimings(result.timings)}`,
+    `Attempts:  ${result.attempts}`,
+    `Region:    ${context.region}`,
+    `Time:      ${result.startedAt}`,
+    `Batch:     ${context.batch}`,
+  ];
+}
+
 function runbookLines(spec: CheckSpec): string[] {
   const r = spec.runbook;
   return [
@@ -141,7 +144,7 @@ function runbookLines(spec: CheckSpec): string[] {
 }
 
 function formatTimings(t: Timings): string {
-  const phases = (['dns', 'connect', 'tls', 'firstByte', 'download'] as const)
+  const phases = PHASE_METRICS
     .filter((p) => t[p] !== null)
     .map((p) => `${p} ${round(t[p]!)}`);
   return [...phases, `total ${round(t.total)}`].join(', ') + ' (ms)';
