@@ -69,11 +69,9 @@ export function needsBody(spec: CheckSpec): boolean {
 
 export async function probe(spec: CheckSpec, options: AttemptOptions): Promise<ProbeOutcome> {
   const timeline = new Timeline();
-  const deadline = timeline.startedAt + options.budgetMs;
   const context: ExchangeContext = {
     spec,
     timeline,
-    deadline,
     budgetMs: options.budgetMs,
     resolve: options.resolve ?? systemResolver,
     ca: options.ca,
@@ -136,9 +134,8 @@ export async function probe(spec: CheckSpec, options: AttemptOptions): Promise<P
 
 interface ExchangeContext {
   spec: CheckSpec;
+  /** Its start is the attempt's start: the budget runs from there (see attemptRemaining). */
   timeline: Timeline;
-  /** performance.now() by which the attempt must be over. */
-  deadline: number;
   budgetMs: number;
   resolve: Resolver;
   ca: string | string[] | undefined;
@@ -223,7 +220,7 @@ class HopExchange implements Dispatcher.DispatchHandler, BodyListener, Connectio
   }
 
   start(): void {
-    this.timer = setTimeout(onAttemptTimeout, Math.max(0, this.ctx.deadline - performance.now()), this);
+    this.armTimer();
     const { hop } = this;
     try {
       this.client.dispatch(
@@ -239,6 +236,15 @@ class HopExchange implements Dispatcher.DispatchHandler, BodyListener, Connectio
     } catch (err) {
       this.fail(err);
     }
+  }
+
+  /**
+   * The timer is armed against the clock's start as known now; when it fires
+   * it re-arms if the clock restarted later (at the first network step), so
+   * a timeout reads as the whole budget in the reported total.
+   */
+  armTimer(): void {
+    this.timer = setTimeout(onAttemptTimeout, Math.max(0, attemptRemaining(this.ctx)), this, this.ctx);
   }
 
   /** Called by the connection when the first response byte is read. */
@@ -371,7 +377,14 @@ class HopExchange implements Dispatcher.DispatchHandler, BodyListener, Connectio
 
 const DIGITS = /^\d+$/;
 
-function onAttemptTimeout(exchange: HopExchange): void {
+/** Milliseconds left in the attempt's budget, counted from its clock's start. */
+function attemptRemaining(ctx: ExchangeContext): number {
+  return ctx.timeline.startedAt + ctx.budgetMs - performance.now();
+}
+
+function onAttemptTimeout(exchange: HopExchange, ctx: ExchangeContext): void {
+  // Timers fire on whole milliseconds; under 1 ms left is as good as over.
+  if (attemptRemaining(ctx) >= 1) return exchange.armTimer();
   exchange.fail(new ProbeError(PROBE_CODES.timeout, 'the attempt ran out of time'));
 }
 
