@@ -7,11 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseDocument } from 'yaml';
 import { printProblems } from '../lib/cli/config.ts';
 import { EXIT } from '../lib/cli/usage.ts';
 import { CONFIG_DEFAULTS } from '../lib/spec/defaults.ts';
-import { loadConfig } from '../lib/spec/load.ts';
+import { loadConfig, parseConfigData } from '../lib/spec/load.ts';
 import type { FileInput } from '../lib/spec/schema.ts';
 import { WatchpostStack } from '../lib/stack.ts';
 
@@ -19,12 +18,13 @@ const app = new App();
 const cwd = process.cwd();
 const file = path.resolve(cwd, (app.node.tryGetContext('config') as string | undefined) ?? CONFIG_DEFAULTS.file);
 const loaded = loadConfig(file);
-if (!loaded.ok) {
-  printProblems({ ok: false, file, problems: loaded.problems }, { cwd, env: process.env, stdout: process.stdout, stderr: process.stderr });
+// The construct takes the file as written (it validates again and bundles it beside the handler).
+const data = loaded.ok ? parseConfigData(readFileSync(file, 'utf8'), file) : loaded;
+if (!data.ok) {
+  printProblems({ ok: false, file, problems: data.problems }, { cwd, env: process.env, stdout: process.stdout, stderr: process.stderr });
   process.exit(EXIT.configError);
 }
-// The construct takes the file as written (it validates again and bundles it beside the handler).
-const raw = parseDocument(readFileSync(file, 'utf8')).toJS({ maxAliasCount: 100 }) as FileInput;
+const raw = data.data as FileInput;
 const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? 'Watchpost';
 // -c checkStacks=32 pins the number of nested check stacks (see WatchpostOptions.checkStacks).
 const checkStacks = app.node.tryGetContext('checkStacks') as string | number | undefined;

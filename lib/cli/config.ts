@@ -16,16 +16,30 @@ export function loadFromOptions(values: Record<string, unknown>, io: CliIO): Loa
   return result.ok ? { ok: true, file, config: result.config } : { ok: false, file, problems: result.problems };
 }
 
+/** The check file as people name it: relative to the working directory. */
+export function relativeFile(file: string, io: Pick<CliIO, 'cwd'>): string {
+  return path.relative(io.cwd, file) || file;
+}
+
+/** True for problems about the file itself (syntax, missing file), whose `where` is the file path with line:col. */
+function namesFile(p: Problem, file: string): boolean {
+  return p.where === file || p.where.startsWith(`${file}:`);
+}
+
+/** Problems with file paths made relative, as printed, so `--json` and the text output agree. */
+export function relativeProblems(loaded: Extract<Loaded, { ok: false }>, io: Pick<CliIO, 'cwd'>): Problem[] {
+  const rel = relativeFile(loaded.file, io);
+  return loaded.problems.map((p) => (namesFile(p, loaded.file) ? { ...p, where: `${rel}${p.where.slice(loaded.file.length)}` } : p));
+}
+
 /** Prints every problem, then a count, to stderr. */
 export function printProblems(loaded: Extract<Loaded, { ok: false }>, io: CliIO): void {
-  const rel = path.relative(io.cwd, loaded.file) || loaded.file;
-  for (const p of loaded.problems) {
-    // Syntax problems already name the file (with line and column); show it relative.
-    const line = p.where === loaded.file || p.where.startsWith(`${loaded.file}:`)
-      ? `${rel}${p.where.slice(loaded.file.length)}: ${p.message}`
-      : `${rel}: ${formatProblem(p)}`;
-    io.stderr.write(`${line}\n`);
-  }
+  const rel = relativeFile(loaded.file, io);
+  const shown = relativeProblems(loaded, io);
+  loaded.problems.forEach((p, i) => {
+    // Syntax problems already name the file (with line and column); the others get it in front.
+    io.stderr.write(`${namesFile(p, loaded.file) ? formatProblem(shown[i]!) : `${rel}: ${formatProblem(p)}`}\n`);
+  });
   const n = loaded.problems.length;
   io.stderr.write(`${n} problem${n === 1 ? '' : 's'} in ${rel}\n`);
 }

@@ -52,9 +52,14 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     }
     // An internal error is our bug, not the user's: one line, no stack trace, unless asked for.
     const detail = io.env.WATCHPOST_DEBUG ? `\n${(err as Error)?.stack}` : '';
-    io.stderr.write(`watchpost: internal error: ${(err as Error)?.message ?? String(err)}${detail}\n`);
+    io.stderr.write(`watchpost: internal error: ${firstLine((err as Error)?.message ?? String(err))}${detail}\n`);
     return EXIT.configError;
   }
+}
+
+/** Some messages (JSON.stringify's on a loop) run over several lines; the first says what happened. */
+function firstLine(message: string): string {
+  return message.split('\n', 1)[0]!.trim() || 'unknown error';
 }
 
 function defaultIO(): CliIO {

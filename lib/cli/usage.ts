@@ -13,9 +13,9 @@ Usage:
   watchpost cost     [--config FILE] [--region REGION] [--json]
 
 Options:
-  --config FILE   the check file (default: watchpost.yaml)
-  --json          machine-readable output on stdout
-  -h, --help      this help
+  -c, --config FILE   the check file (default: watchpost.yaml)
+  --json              machine-readable output on stdout
+  -h, --help          this help
 
 Exit codes: 0 success, 1 checks failed (run), 2 configuration or usage error.
 `;

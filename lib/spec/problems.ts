@@ -41,6 +41,8 @@ export function renderPath(path: readonly PathSegment[], checkNames: ReadonlyArr
 /** Shows a found value compactly: strings quoted, long values cut. */
 export function renderValue(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON would print Infinity (YAML's .inf) and NaN as null, which is not what was written.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
     text = JSON.stringify(value) ?? String(value);

@@ -1,7 +1,7 @@
 /**
  * The check file's shape, as people write it. Every leaf says what it
  * expects; unknown keys are rejected with a did-you-mean (see problems.ts).
- * Cross-field rules (timeout below frequency, ...) live in rules.ts.
+ * Cross-field rules (timeout below frequency, ...) live in validate.ts (checkRules).
  */
 import { z } from 'zod';
 import { LIMITS } from './defaults.ts';
@@ -23,31 +23,64 @@ function strict<T extends z.ZodRawShape>(shape: T, what: string) {
 const text = (what = 'a string') => z.string({ error: `must be ${what}` });
 const nonEmpty = (what: string) => text(what).min(1, { error: `must be ${what}, not empty` });
 const bool = () => z.boolean({ error: 'must be true or false' });
-const int = (min: number, max: number) =>
-  z
-    .number({ error: `must be a whole number from ${min} to ${max}` })
-    .int({ error: `must be a whole number from ${min} to ${max}` })
-    .min(min, { error: `must be a whole number from ${min} to ${max}` })
-    .max(max, { error: `must be a whole number from ${min} to ${max}` });
+const int = (min: number, max: number, expected = `must be a whole number from ${min} to ${max}`) =>
+  z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
 
-const duration = () =>
-  z.union([z.string(), z.number()], { error: 'must be a duration with a unit, such as "5s"' }).transform((v, ctx) => {
+/** What a duration or size field accepts, so its hints only suggest values it would take. */
+interface Range {
+  min: number;
+  max: number;
+  /** Only whole minutes (frequency). */
+  wholeMinutes?: boolean;
+  /** Shown when a value has no unit the field could use, and after an unknown unit. */
+  examples: string[];
+}
+
+const FREQUENCY: Range = { min: LIMITS.minFrequency, max: LIMITS.maxFrequency, wholeMinutes: true, examples: ['1m', '5m', '1h'] };
+const TIMEOUT: Range = { min: LIMITS.minTimeout, max: LIMITS.maxTimeout, examples: ['500ms', '5s', '30s'] };
+/** A latency threshold is at most the timeout, so at most its limit. */
+const LATENCY: Range = { min: 1, max: LIMITS.maxTimeout, examples: ['250ms', '800ms', '2s'] };
+const BODY_SIZE: Range = { min: 1, max: LIMITS.maxBodySize, examples: ['512KiB', '1MiB'] };
+
+const quoted = (values: string[]) => values.map((v) => `"${v}"`).join(' or ');
+
+/**
+ * The bare number with each unit the field would accept, such as "5m" for
+ * `frequency: 5` (never "5s", which no frequency may be), or the field's
+ * examples when no unit fits.
+ */
+function unitHint(n: number, units: string[], parse: (text: string) => ReturnType<typeof parseDuration>, range: Range): string {
+  const fits = units
+    .map((unit) => `${n}${unit}`)
+    .filter((text) => {
+      const parsed = parse(text);
+      return parsed.ok && parsed.value >= range.min && parsed.value <= range.max && (!range.wholeMinutes || parsed.value % 60_000 === 0);
+    });
+  return quoted(fits.length > 0 ? fits.slice(0, 2) : range.examples.slice(0, 2));
+}
+
+const duration = (range: Range) =>
+  z.union([z.string(), z.number()], { error: `must be a duration with a unit, such as ${quoted(range.examples.slice(0, 1))}` }).transform((v, ctx) => {
     const parsed = parseDuration(v);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: `must be ${parsed.expected}`, input: v });
-      return z.NEVER;
-    }
-    return parsed.value;
+    if (parsed.ok) return parsed.value;
+    const message =
+      typeof v === 'number'
+        ? `must be a duration with a unit, such as ${unitHint(v, ['s', 'ms', 'm', 'h'], parseDuration, range)}`
+        : `must be a duration with a unit: ms, s, m or h (such as ${range.examples.map((e) => `"${e}"`).join(', ')})`;
+    ctx.addIssue({ code: 'custom', message, input: v });
+    return z.NEVER;
   });
 
-const size = () =>
-  z.union([z.string(), z.number()], { error: 'must be a size with a unit, such as "1MiB"' }).transform((v, ctx) => {
+const size = (range: Range) =>
+  z.union([z.string(), z.number()], { error: `must be a size with a unit, such as ${quoted(range.examples.slice(-1))}` }).transform((v, ctx) => {
     const parsed = parseSize(v);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: `must be ${parsed.expected}`, input: v });
-      return z.NEVER;
-    }
-    return parsed.value;
+    if (parsed.ok) return parsed.value;
+    const message =
+      typeof v === 'number'
+        ? `must be a size with a unit, such as ${unitHint(v, ['B', 'KiB', 'MiB'], parseSize, range)}`
+        : `must be ${parsed.expected}`;
+    ctx.addIssue({ code: 'custom', message, input: v });
+    return z.NEVER;
   });
 
 const regex = (what: string) =>
@@ -64,7 +97,8 @@ const regex = (what: string) =>
   });
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const headerName = () => text('a header name').regex(HEADER_NAME, { error: 'must be a valid header name (letters, digits and - only)' });
+const HEADER_NAME_EXPECTED = "must be a valid header name: letters, digits and - (also !#$%&'*+.^_`|~), no spaces or ':'";
+const headerName = () => text('a header name').regex(HEADER_NAME, { error: HEADER_NAME_EXPECTED });
 
 export const CHECK_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const checkName = () =>
@@ -135,10 +169,15 @@ const headerAssertion = strict(
 
 const assertSchema = strict(
   {
-    status: z.union([statusMatcher, z.array(statusMatcher)], {
-      error: 'must be a status code, a class such as "2xx", or a list of them',
-    }).optional(),
-    latency: strict({ warning: duration().optional(), critical: duration().optional() }, 'warning and critical durations').optional(),
+    status: z.union(
+      [
+        statusMatcher,
+        // An empty list would accept no response at all: a check that can never pass.
+        z.array(statusMatcher).min(1, { error: 'must list at least one status code or class such as "2xx"' }),
+      ],
+      { error: 'must be a status code, a class such as "2xx", or a list of them' },
+    ).optional(),
+    latency: strict({ warning: duration(LATENCY).optional(), critical: duration(LATENCY).optional() }, 'warning and critical durations').optional(),
     body: strict(
       { contains: text().optional(), notContains: text().optional(), matches: regex('a pattern').optional() },
       'contains, notContains or matches',
@@ -176,15 +215,15 @@ const checkFields = {
       error: 'must be a string, or a mapping or list sent as JSON',
     })
     .optional(),
-  frequency: duration().optional(),
-  timeout: duration().optional(),
+  frequency: duration(FREQUENCY).optional(),
+  timeout: duration(TIMEOUT).optional(),
   retries: int(0, LIMITS.maxRetries).optional(),
   followRedirects: z
-    .union([z.boolean(), z.number().int().min(0).max(LIMITS.maxRedirects)], {
+    .union([z.boolean(), int(0, LIMITS.maxRedirects, `must be true, false or a whole number from 0 to ${LIMITS.maxRedirects}`)], {
       error: `must be true, false or a whole number from 0 to ${LIMITS.maxRedirects}`,
     })
     .optional(),
-  maxBodySize: size().optional(),
+  maxBodySize: size(BODY_SIZE).optional(),
   tls: strict({ verify: bool().optional() }, 'verify').optional(),
   assert: assertSchema.optional(),
   metrics: strict(

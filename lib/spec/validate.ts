@@ -5,7 +5,9 @@
  */
 import type { z } from 'zod';
 import { CHECK_DEFAULTS, CONFIG_DEFAULTS, defaultStatus, LIMITS } from './defaults.ts';
+import { findLoop } from './loops.ts';
 import { renderPath, renderValue, suggest, type PathSegment, type Problem } from './problems.ts';
+import { dig, overlaps, prune, toOriginal, type Pruned } from './prune.ts';
 import { checkSchema, defaultsSchema, fileSchema, UNKNOWN_KEY, type CheckParsed, type FileInput } from './schema.ts';
 import {
   SEVERITIES,
@@ -27,7 +29,13 @@ const MERGED_OBJECTS = ['headers', 'tls', 'assert', 'metrics', 'alarm', 'runbook
 const JSON_OPERATORS: JsonOperator[] = ['equals', 'notEquals', 'contains', 'lessThan', 'greaterThan', 'exists'];
 const HEADER_OPERATORS = ['equals', 'contains', 'matches', 'absent'] as const;
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * A dot-atom local part, then a host name of letter/digit labels (no empty,
+ * leading or trailing dot) ending in an alphabetic or IDN top-level label.
+ * Quoted local parts and IP-literal hosts (rare for an on-call address) are rejected too.
+ */
+const EMAIL =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** Validates a parsed check file (or the construct's typed props). */
@@ -39,6 +47,13 @@ export function validateConfig(input: FileInput | unknown): Validation {
     : [];
   const report = (path: PathSegment[], message: string) =>
     problems.push({ where: renderPath(path, checkNames), message });
+
+  // A value that contains itself cannot be serialized or bundled; stop before anything walks it.
+  const loop = findLoop(input);
+  if (loop) {
+    report(loop.at, `must not contain itself, got a reference back to ${renderPath(loop.to, checkNames)}`);
+    return { ok: false, problems };
+  }
 
   const file = fileSchema.safeParse(input, { reportInput: true });
   if (!file.success) collectIssues(file.error.issues, [], input, report);
@@ -64,25 +79,26 @@ export function validateConfig(input: FileInput | unknown): Validation {
   rawChecks.forEach((rawCheck, i) => {
     const merged = isRecord(rawCheck) ? mergeDefaults(defaults, rawCheck) : rawCheck;
     const parsed = checkSchema.safeParse(merged, { reportInput: true });
-    const fromDefaults = (field: string) =>
-      isRecord(rawCheck) && !(field in rawCheck) && field in defaults ? ' (from defaults)' : '';
-    if (!parsed.success) {
+    let rules: RuleProblem[];
+    if (parsed.success) {
+      const spec = normalizeCheck(parsed.data);
+      rules = checkRules(spec, merged as Record<string, unknown>);
+      checks.push(spec);
+    } else {
       collectIssues(parsed.error.issues, ['checks', i], merged, report);
       // Still check the rules between the fields that are valid, so every problem shows at once.
-      for (const rule of rulesOnValidFields(merged, parsed.error.issues)) {
-        report(['checks', i, ...rule.path], rule.message + fromDefaults(String(rule.path[0])));
-      }
-      return;
+      rules = rulesOnValidFields(merged, parsed.error.issues);
     }
-    const spec = normalizeCheck(parsed.data);
-    for (const rule of checkRules(spec, merged as Record<string, unknown>)) {
-      report(['checks', i, ...rule.path], rule.message + fromDefaults(String(rule.path[0])));
+    for (const rule of rules) {
+      report(['checks', i, ...rule.path], rule.message + defaultsNote(rule, rawCheck, defaults));
     }
-    const first = seen.get(spec.name);
+    // Names as written, so a repeated name shows even when either copy has other problems.
+    const name = checkNames[i];
+    if (name === undefined) return;
+    const first = seen.get(name);
     if (first !== undefined) {
-      report(['checks', i, 'name'], `must be unique; checks[${first}] already uses it, got ${renderValue(spec.name)}`);
-    } else seen.set(spec.name, i);
-    checks.push(spec);
+      report(['checks', i, 'name'], `must be unique; checks[${first}] already uses it, got ${renderValue(name)}`);
+    } else seen.set(name, i);
   });
 
   if (isRecord(input.alerting)) {
@@ -107,20 +123,67 @@ export function validateConfig(input: FileInput | unknown): Validation {
   };
 }
 
+/**
+ * Says when a broken rule involves a value the check took from `defaults`:
+ * ` (from defaults)` for the reported field itself, ` (timeout from defaults)`
+ * when another field it was compared with came from there.
+ */
+function defaultsNote(rule: RuleProblem, rawCheck: unknown, defaults: Record<string, unknown>): string {
+  const fromDefaults = (path: PathSegment[]) => dig(rawCheck, path) === undefined && dig(defaults, path) !== undefined;
+  if (fromDefaults(rule.path)) return ' (from defaults)';
+  const others = rule.uses.filter((p) => !overlaps(p, rule.path) && fromDefaults(p));
+  return others.length > 0 ? ` (${others.map((p) => renderPath(p)).join(' and ')} from defaults)` : '';
+}
+
 /** Placeholders for required fields that failed, so the other fields' rules can still run. */
 const PLACEHOLDERS: Record<string, unknown> = { name: 'placeholder', url: 'https://placeholder.invalid/' };
 
+/** Bounds the prune-and-retry loop; each round removes at least one more part, and checks are shallow. */
+const MAX_PRUNE_ROUNDS = 16;
+
+/**
+ * The cross-field rules on what is left of a check once every invalid part is
+ * removed (the bad leaf, the unknown key, or the entry holding a required
+ * field that is bad). A rule that reads a removed part is dropped: its value
+ * would be a default, not what the file says.
+ */
 function rulesOnValidFields(merged: unknown, issues: readonly z.core.$ZodIssue[]): RuleProblem[] {
   if (!isRecord(merged)) return [];
-  const bad = new Set(issues.map((issue) => String(issue.path[0])));
-  const valid: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(merged)) if (!bad.has(key)) valid[key] = value;
-  for (const [key, value] of Object.entries(PLACEHOLDERS)) if (bad.has(key) || !(key in valid)) valid[key] = value;
-  const reparsed = checkSchema.safeParse(valid);
-  if (!reparsed.success) return [];
-  return checkRules(normalizeCheck(reparsed.data), valid).filter(
-    (rule) => !bad.has(String(rule.path[0])) && !(bad.has('url') && rule.path[1] === 'certificate'),
-  );
+  const removed: PathSegment[][] = [];
+  let pruned: Pruned = { value: merged, kept: new Map() };
+  let pending = issues;
+  for (let round = 0; round < MAX_PRUNE_ROUNDS; round++) {
+    const before = removed.length;
+    for (const issue of pending) {
+      const path = toOriginal(issuePath(issue), pruned.kept);
+      const isRemoved = removed.some((r) => overlaps(r, path) && r.length <= path.length);
+      if (path.length === 1 && String(path[0]) in PLACEHOLDERS) {
+        if (!isRemoved) removed.push(path);
+        continue;
+      }
+      // A required field that is missing (or was just removed) takes the entry holding it along.
+      const target = dig(merged, path) === undefined || isRemoved ? path.slice(0, -1) : path;
+      if (target.length === 0) return [];
+      if (!removed.some((r) => overlaps(r, target) && r.length <= target.length)) removed.push(target);
+    }
+    if (removed.length === before) return [];
+    pruned = prune(merged, removed);
+    const valid = { ...(pruned.value as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(PLACEHOLDERS)) if (!(key in valid)) valid[key] = value;
+    const reparsed = checkSchema.safeParse(valid);
+    if (reparsed.success) {
+      const kept = pruned.kept;
+      return checkRules(normalizeCheck(reparsed.data), valid)
+        .map((rule) => ({ ...rule, path: toOriginal(rule.path, kept), uses: rule.uses.map((p) => toOriginal(p, kept)) }))
+        .filter((rule) => !rule.uses.some((use) => removed.some((r) => overlaps(r, use))));
+    }
+    pending = reparsed.error.issues;
+  }
+  return [];
+}
+
+function issuePath(issue: z.core.$ZodIssue): PathSegment[] {
+  return issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
 }
 
 function mergeDefaults(defaults: Record<string, unknown>, check: Record<string, unknown>): Record<string, unknown> {
@@ -205,115 +268,134 @@ function toHeaderAssertion(h: RawHeaderAssertion): HeaderAssertion {
 interface RuleProblem {
   path: PathSegment[];
   message: string;
+  /** Every field the rule read, `path` included: a rule on a removed (invalid) field is not reported. */
+  uses: PathSegment[][];
 }
 
 /** Rules that span fields, checked on the normalized spec; `raw` supplies the value as written. */
 function checkRules(spec: CheckSpec, raw: Record<string, unknown>): RuleProblem[] {
   const out: RuleProblem[] = [];
+  const add = (path: PathSegment[], message: string, alsoUses: PathSegment[][] = []) =>
+    out.push({ path, message, uses: [path, ...alsoUses] });
   const got = (path: PathSegment[]) => `got ${renderValue(dig(raw, path))}`;
   if (spec.frequency % 60_000 !== 0 || spec.frequency < LIMITS.minFrequency || spec.frequency > LIMITS.maxFrequency) {
-    out.push({ path: ['frequency'], message: `must be whole minutes from 1m to 1h, ${got(['frequency'])}` });
+    add(['frequency'], `must be whole minutes from 1m to 1h, ${got(['frequency'])}`);
   }
   if (spec.timeout >= spec.frequency) {
-    out.push({ path: ['timeout'], message: `must be less than frequency ${formatDuration(spec.frequency)}, ${got(['timeout'])}` });
+    add(['timeout'], `must be less than frequency ${formatDuration(spec.frequency)}, ${got(['timeout'])}`, [['frequency']]);
   } else if (spec.timeout < LIMITS.minTimeout || spec.timeout > LIMITS.maxTimeout) {
-    out.push({ path: ['timeout'], message: `must be from ${formatDuration(LIMITS.minTimeout)} to ${formatDuration(LIMITS.maxTimeout)}, ${got(['timeout'])}` });
+    add(['timeout'], `must be from ${formatDuration(LIMITS.minTimeout)} to ${formatDuration(LIMITS.maxTimeout)}, ${got(['timeout'])}`);
   } else if ((spec.retries + 1) * spec.timeout >= spec.frequency) {
-    out.push({
-      path: ['retries'],
-      message: `must let every attempt finish within frequency ${formatDuration(spec.frequency)}: ${spec.retries + 1} attempts of timeout ${formatDuration(spec.timeout)} take up to ${formatDuration((spec.retries + 1) * spec.timeout)}, ${got(['retries'])}`,
-    });
+    add(
+      ['retries'],
+      `must let every attempt finish within frequency ${formatDuration(spec.frequency)}: ${spec.retries + 1} attempts of timeout ${formatDuration(spec.timeout)} take up to ${formatDuration((spec.retries + 1) * spec.timeout)}, ${got(['retries'])}`,
+      [['timeout'], ['frequency']],
+    );
   }
   if (spec.maxBodySize < 1 || spec.maxBodySize > LIMITS.maxBodySize) {
-    out.push({ path: ['maxBodySize'], message: `must be from 1B to 64MiB, ${got(['maxBodySize'])}` });
+    add(['maxBodySize'], `must be from 1B to 64MiB, ${got(['maxBodySize'])}`);
   }
   if (spec.body !== null && (spec.method === 'GET' || spec.method === 'HEAD')) {
-    out.push({ path: ['body'], message: `must be absent for ${spec.method} (use POST, PUT or PATCH to send a body), ${got(['body'])}` });
+    add(['body'], `must be absent for ${spec.method} (use POST, PUT or PATCH to send a body), ${got(['body'])}`, [['method']]);
   }
   const latency = spec.assert.latency;
   if (latency) {
     if (latency.warning === null && latency.critical === null) {
-      out.push({ path: ['assert', 'latency'], message: 'must set warning, critical or both, got {}' });
+      add(['assert', 'latency'], 'must set warning, critical or both, got {}');
     }
     if (latency.warning !== null && latency.critical !== null && latency.warning > latency.critical) {
-      out.push({
-        path: ['assert', 'latency', 'warning'],
-        message: `must not be above critical ${formatDuration(latency.critical)}, ${got(['assert', 'latency', 'warning'])}`,
-      });
+      add(
+        ['assert', 'latency', 'warning'],
+        `must not be above critical ${formatDuration(latency.critical)}, ${got(['assert', 'latency', 'warning'])}`,
+        [['assert', 'latency', 'critical']],
+      );
     }
     for (const severity of ['warning', 'critical'] as const) {
       const value = latency[severity];
       if (value !== null && value > spec.timeout) {
-        out.push({
-          path: ['assert', 'latency', severity],
-          message: `must not be above timeout ${formatDuration(spec.timeout)} (a slower probe times out first), ${got(['assert', 'latency', severity])}`,
-        });
+        add(
+          ['assert', 'latency', severity],
+          `must not be above timeout ${formatDuration(spec.timeout)} (a slower probe times out first), ${got(['assert', 'latency', severity])}`,
+          [['timeout']],
+        );
       }
     }
   }
   const body = spec.assert.body;
   if (body && body.contains === null && body.notContains === null && body.matches === null) {
-    out.push({ path: ['assert', 'body'], message: 'must set contains, notContains or matches, got {}' });
+    add(['assert', 'body'], 'must set contains, notContains or matches, got {}');
   }
   spec.assert.json.forEach((_, j) => {
     const rawEntry = dig(raw, ['assert', 'json', j]) as Record<string, unknown>;
     const ops = JSON_OPERATORS.filter((op) => rawEntry[op] !== undefined);
     if (ops.length !== 1) {
-      out.push({
-        path: ['assert', 'json', j],
-        message: `must set exactly one of ${JSON_OPERATORS.join(', ')}, got ${ops.length === 0 ? 'none' : ops.join(' and ')}`,
-      });
+      add(['assert', 'json', j], `must set exactly one of ${JSON_OPERATORS.join(', ')}, got ${ops.length === 0 ? 'none' : ops.join(' and ')}`);
     }
   });
   spec.assert.headers.forEach((_, j) => {
     const rawEntry = dig(raw, ['assert', 'headers', j]) as Record<string, unknown>;
     const ops = HEADER_OPERATORS.filter((op) => rawEntry[op] !== undefined);
     if (ops.length !== 1) {
-      out.push({
-        path: ['assert', 'headers', j],
-        message: `must set exactly one of ${HEADER_OPERATORS.join(', ')}, got ${ops.length === 0 ? 'none' : ops.join(' and ')}`,
-      });
+      add(['assert', 'headers', j], `must set exactly one of ${HEADER_OPERATORS.join(', ')}, got ${ops.length === 0 ? 'none' : ops.join(' and ')}`);
     }
   });
   if (spec.assert.certificate && !spec.url.startsWith('https:')) {
-    out.push({ path: ['assert', 'certificate'], message: `needs an https:// URL, got ${renderValue(spec.url)}` });
+    add(['assert', 'certificate'], `needs an https:// URL, got ${renderValue(spec.url)}`, [['url']]);
   }
   if (spec.alarm.datapointsToAlarm > spec.alarm.evaluationPeriods) {
-    out.push({
-      path: ['alarm', 'datapointsToAlarm'],
-      message: `must be at most evaluationPeriods ${spec.alarm.evaluationPeriods}, ${got(['alarm', 'datapointsToAlarm'])}`,
-    });
+    add(
+      ['alarm', 'datapointsToAlarm'],
+      `must be at most evaluationPeriods ${spec.alarm.evaluationPeriods}, ${got(['alarm', 'datapointsToAlarm'])}`,
+      [['alarm', 'evaluationPeriods']],
+    );
   }
   if (spec.alarm.evaluationPeriods * spec.frequency > 24 * 3_600_000) {
-    out.push({
-      path: ['alarm', 'evaluationPeriods'],
-      message: `must cover at most one day (CloudWatch's limit): ${spec.alarm.evaluationPeriods} periods of ${formatDuration(spec.frequency)} is too long, ${got(['alarm', 'evaluationPeriods'])}`,
-    });
+    add(
+      ['alarm', 'evaluationPeriods'],
+      `must cover at most one day (CloudWatch's limit): ${spec.alarm.evaluationPeriods} periods of ${formatDuration(spec.frequency)} is too long, ${got(['alarm', 'evaluationPeriods'])}`,
+      [['frequency']],
+    );
   }
   return out;
 }
 
 function addressProblems(subs: Record<string, unknown>, path: PathSegment[], report: (p: PathSegment[], m: string) => void) {
-  const rules: Array<[string, (v: string) => boolean, string]> = [
-    ['email', (v) => EMAIL.test(v), 'must be an e-mail address such as oncall@example.com'],
-    ['https', (v) => isHttpsUrl(v), 'must be an https:// URL'],
-    ['sms', (v) => E164.test(v), 'must be a phone number in E.164 form such as +14155550100'],
+  const rules: Array<[string, (v: string) => string | null]> = [
+    ['email', (v) => (isEmail(v) ? null : 'must be an e-mail address such as oncall@example.com')],
+    ['https', subscriptionUrlProblem],
+    ['sms', (v) => (E164.test(v) ? null : 'must be a phone number in E.164 form such as +14155550100')],
   ];
-  for (const [protocol, valid, expected] of rules) {
+  for (const [protocol, problem] of rules) {
     const list = subs[protocol];
     if (!Array.isArray(list)) continue;
     list.forEach((value, i) => {
-      if (typeof value === 'string' && !valid(value)) report([...path, protocol, i], `${expected}, got ${renderValue(value)}`);
+      const expected = typeof value === 'string' ? problem(value) : null;
+      if (expected) report([...path, protocol, i], `${expected}, got ${renderValue(maskCredentials(value as string))}`);
     });
   }
 }
 
-function isHttpsUrl(v: string): boolean {
+function isEmail(v: string): boolean {
+  return v.length <= 254 && v.indexOf('@') <= 64 && EMAIL.test(v);
+}
+
+/** The endpoint ends up in the CloudFormation template, readable by anyone who can read the stack. */
+function subscriptionUrlProblem(v: string): string | null {
+  let url: URL;
   try {
-    return new URL(v).protocol === 'https:';
+    url = new URL(v);
   } catch {
-    return false;
+    return 'must be an https:// URL';
   }
+  if (url.protocol !== 'https:') return 'must be an https:// URL';
+  if (url.username || url.password) {
+    return 'must not carry a user:password part (the address ends up in the CloudFormation template)';
+  }
+  return null;
+}
+
+function maskCredentials(v: string): string {
+  return v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, '$1***@');
 }
 
 function subscriptionsOf(s: Partial<Subscriptions> | undefined): Subscriptions {
@@ -339,21 +421,18 @@ function collectIssues(
       );
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      // A mapping key that fails (a header name with a space): blame the key, not its value.
+      const message = issue.issues[0]?.message ?? issue.message;
+      report([...prefix, ...path], `${message}, got ${renderValue(path[path.length - 1])}`);
+      continue;
+    }
     // Custom issues carry a display-safe input (a URL with its password masked).
     const value = issue.code === 'custom' && 'input' in issue ? issue.input : dig(root, path);
     const message = issue.message.startsWith('Invalid input') ? `is not valid (${issue.message})` : issue.message;
     const suffix = value === undefined ? ', got nothing (it is required)' : `, got ${renderValue(value)}`;
     report([...prefix, ...path], message + suffix);
   }
-}
-
-function dig(root: unknown, path: readonly PathSegment[]): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

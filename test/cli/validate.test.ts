@@ -3,8 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { main, type CliIO } from '../../lib/cli/main.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = path.join(ROOT, 'bin', 'watchpost.js');
@@ -23,6 +25,15 @@ function file(name: string, text: string): string {
 }
 
 const NO_STACK = /\n\s+at .+:\d+:\d+/;
+
+/** Each level repeats the one before ten times: 1,000 copies from a few lines. */
+const ALIAS_BOMB = [
+  'a: &a [x, x, x, x, x, x, x, x, x, x]',
+  'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]',
+  'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]',
+  'checks: [{ name: x, url: "https://x.test/" }]',
+  '',
+].join('\n');
 
 describe('watchpost validate', () => {
   it('accepts the example watchpost.yaml and exits 0', () => {
@@ -95,6 +106,85 @@ describe('watchpost validate', () => {
     const r = watchpost(['validate', '--json', '--config', f], tmp);
     assert.equal(r.code, 2);
     assert.deepEqual(JSON.parse(r.stdout).problems, [{ where: 'checks', message: 'must list at least one check, got []' }]);
+  });
+
+  it('--json names syntax problems with the file relative to the working directory, as the text output does', () => {
+    const f = file('syntax-json.yaml', 'checks:\n  - name: a\n   url: x\n');
+    const r = watchpost(['validate', '--json', '--config', f], tmp);
+    assert.equal(r.code, 2);
+    assert.deepEqual(JSON.parse(r.stdout), {
+      ok: false,
+      file: 'syntax-json.yaml',
+      problems: [{ where: 'syntax-json.yaml:3:1', message: 'invalid YAML: Sequence item without - indicator' }],
+    });
+    const text = watchpost(['validate', '--config', f], tmp);
+    assert.equal(text.stderr, 'syntax-json.yaml:3:1: invalid YAML: Sequence item without - indicator\n1 problem in syntax-json.yaml\n');
+  });
+
+  it('--json names a missing file relative to the working directory', () => {
+    const r = watchpost(['validate', '--json', '-c', 'nope.yaml'], tmp);
+    assert.equal(r.code, 2);
+    assert.deepEqual(JSON.parse(r.stdout), { ok: false, file: 'nope.yaml', problems: [{ where: 'nope.yaml', message: 'no such file' }] });
+  });
+
+  it('--help documents the -c short form of --config', () => {
+    const r = watchpost(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^ {2}-c, --config FILE {3}the check file \(default: watchpost\.yaml\)$/m);
+  });
+
+  it('a self-referencing YAML alias is a problem with its position, not an internal error', () => {
+    const f = file('loop.yaml', 'checks: &c [ {name: x, url: "https://x.test/", body: *c} ]\n');
+    const r = watchpost(['validate', '--config', f], tmp);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'loop.yaml:1:54: a value refers to itself: alias *c sits inside the value anchored &c; expected plain data (write the value out)\n1 problem in loop.yaml\n',
+    );
+  });
+
+  it('an alias bomb is a problem, not an internal error', () => {
+    const f = file('bomb.yaml', ALIAS_BOMB);
+    const r = watchpost(['validate', '--config', f], tmp);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      'bomb.yaml: YAML aliases expand too much (past 100 expansions, the guard against alias bombs); expected plain data or a few aliases\n1 problem in bomb.yaml\n',
+    );
+  });
+
+  it('the CDK app stops on the same YAML problems, exit 2, no stack trace', () => {
+    for (const [name, text] of [['app-loop.yaml', 'checks: &c [ {name: x, url: "https://x.test/", body: *c} ]\n'], ['app-bomb.yaml', ALIAS_BOMB]] as const) {
+      const f = file(name, text);
+      const env = { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: f }), CDK_OUTDIR: path.join(tmp, `out-${name}`) };
+      const app = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+      const validate = watchpost(['validate', '--config', f]);
+      assert.equal(app.status, 2, app.stderr);
+      assert.equal(app.stderr, validate.stderr);
+      assert.match(app.stderr, /^1 problem in /m);
+      assert.doesNotMatch(app.stderr, NO_STACK);
+    }
+  });
+
+  it('an unexpected error with a multi-line message is still one line', async () => {
+    const err: string[] = [];
+    const io: CliIO = {
+      stdout: new Writable({
+        write() {
+          throw new Error('Converting circular structure to JSON\n    --> starting at object\n    --- index 0 closes the circle');
+        },
+      }),
+      stderr: new Writable({
+        write(chunk, _enc, done) {
+          err.push(String(chunk));
+          done();
+        },
+      }),
+      env: {},
+      cwd: ROOT,
+    };
+    assert.equal(await main(['validate'], io), 2);
+    assert.equal(err.join(''), 'watchpost: internal error: Converting circular structure to JSON\n');
   });
 
   it('a missing file is a clear error, exit 2', () => {
