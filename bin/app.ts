@@ -13,6 +13,7 @@ import { CONFIG_DEFAULTS } from '../lib/spec/defaults.ts';
 import { loadConfig, parseConfigData } from '../lib/spec/load.ts';
 import type { FileInput } from '../lib/spec/schema.ts';
 import { WatchpostStack } from '../lib/stack.ts';
+import { WatchpostConfigError } from '../lib/watchpost.ts';
 
 const app = new App();
 const cwd = process.cwd();
@@ -20,14 +21,32 @@ const file = path.resolve(cwd, (app.node.tryGetContext('config') as string | und
 const loaded = loadConfig(file);
 // The construct takes the file as written (it validates again and bundles it beside the handler).
 const data = loaded.ok ? parseConfigData(readFileSync(file, 'utf8'), file) : loaded;
+const io = { cwd, env: process.env, stdout: process.stdout, stderr: process.stderr };
 if (!data.ok) {
-  printProblems({ ok: false, file, problems: data.problems }, { cwd, env: process.env, stdout: process.stdout, stderr: process.stderr });
+  printProblems({ ok: false, file, problems: data.problems }, io);
   process.exit(EXIT.configError);
 }
 const raw = data.data as FileInput;
 const stackName = (app.node.tryGetContext('stackName') as string | undefined) ?? 'Watchpost';
-// -c checkStacks=32 pins the number of nested check stacks (see WatchpostOptions.checkStacks).
-const checkStacks = app.node.tryGetContext('checkStacks') as string | number | undefined;
+const checkStacks = wholeNumberContext('checkStacks');
 
-new WatchpostStack(app, stackName, { watchpost: { ...raw, ...(checkStacks === undefined ? {} : { checkStacks: Number(checkStacks) }) } });
+try {
+  // -c checkStacks=32 pins the number of nested check stacks (see WatchpostOptions.checkStacks).
+  new WatchpostStack(app, stackName, { watchpost: { ...raw, ...(checkStacks === undefined ? {} : { checkStacks }) } });
+} catch (err) {
+  // Options the construct rejects (checkStacks out of range, a nested stack too crowded) are input errors too.
+  if (!(err instanceof WatchpostConfigError)) throw err;
+  printProblems({ ok: false, file, problems: err.problems }, io);
+  process.exit(EXIT.configError);
+}
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+/** A `-c NAME=VALUE` that must be a whole number: context values arrive as strings from the command line. */
+function wholeNumberContext(name: string): number | undefined {
+  const value = app.node.tryGetContext(name) as unknown;
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value);
+  process.stderr.write(`-c ${name}: must be a whole number, got ${JSON.stringify(value)}\n`);
+  process.exit(EXIT.configError);
+}

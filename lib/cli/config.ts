@@ -18,7 +18,9 @@ export function loadFromOptions(values: Record<string, unknown>, io: CliIO): Loa
 
 /** The check file as people name it: relative to the working directory. */
 export function relativeFile(file: string, io: Pick<CliIO, 'cwd'>): string {
-  return path.relative(io.cwd, file) || file;
+  const rel = path.relative(io.cwd, file);
+  // Outside the working directory a path of ../../ steps says less than the absolute one.
+  return rel && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel) ? rel : file;
 }
 
 /** True for problems about the file itself (syntax, missing file), whose `where` is the file path with line:col. */

@@ -166,6 +166,21 @@ describe('watchpost validate', () => {
     }
   });
 
+  it('the CDK app rejects a bad -c checkStacks with one line, exit 2, no stack trace', () => {
+    const f = file('app-ok.yaml', 'checks:\n  - name: home\n    url: https://example.test/\n');
+    const cases = [
+      ['abc', '-c checkStacks: must be a whole number, got "abc"\n'],
+      ['0', `${f}: checkStacks: must be a whole number from 1 to 200, got 0\n1 problem in ${f}\n`],
+    ] as const;
+    for (const [value, expected] of cases) {
+      const env = { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ config: f, checkStacks: value }), CDK_OUTDIR: path.join(tmp, `out-stacks-${value}`) };
+      const app = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+      assert.equal(app.status, 2, app.stderr);
+      // The file lies outside the working directory, so it is named by its absolute path.
+      assert.equal(app.stderr, expected);
+    }
+  });
+
   it('an unexpected error with a multi-line message is still one line', async () => {
     const err: string[] = [];
     const io: CliIO = {
