@@ -12,11 +12,13 @@
  */
 import { PLATFORM_LOG_BYTES_PER_INVOCATION, resultLogLineBytes, summaryLogLineBytes } from './cost-log-line.ts';
 import { planDeployment, type Batch, type CheckPlan, type DeploymentPlan, type PlanOptions } from './plan.ts';
-import { alarmMetricCount, dashboardCount, kmsKeyCount } from './plan-extras.ts';
+import { alarmMetricCount, dashboardMetricCounts, kmsKeyCount, type StackChoices } from './plan-extras.ts';
 import {
   DEFAULT_REGION,
+  FREE_DASHBOARD_MAX_METRICS,
   FREE_TIER,
-  PRICES_CHECKED_ON,
+  PRICES_PROVENANCE,
+  PRICES_RECORDED_ON,
   priceOf,
   pricesFor,
   supportedRegions,
@@ -24,27 +26,78 @@ import {
   type FreeTierKey,
   type RegionPrices,
 } from './pricing.ts';
-import type { CheckSpec, WatchpostConfig } from './spec/types.ts';
+import type { CheckSpec, Severity, WatchpostConfig } from './spec/types.ts';
 
 /**
- * Assumed wall time of one probe-function invocation (ms): the batch's probes
- * run concurrently, so a batch takes about its slowest probe plus start-up
- * and the PutMetricData call. 1.5 s was set for a typical batch of 25
- * healthy endpoints; a batch of 10 (SIZING.batchSize) has a faster slowest
- * probe, so for it this is on the safe side. Not measured on Lambda yet
- * (docs/BENCHMARKS.md has the local figures); at 1.0 s, the 50-check fleet
- * of the README is back under $1.00 a check.
+ * ASSUMED, not measured: the slowest probe of a warm invocation's batch of
+ * 10 (SIZING.batchSize) healthy public endpoints, all in flight at once.
+ * Every run opens a fresh connection, so each probe pays a name lookup, a
+ * TCP connect, a TLS handshake (1 round trip with TLS 1.3, 2 with 1.2) and
+ * the request's round trip plus the server's think time before the first
+ * byte, then the body. For an endpoint a continent away from the probe's
+ * region (80-150 ms round trips) that is 4-5 round trips, 320-750 ms, plus
+ * the server's time to the first byte (tens of ms for a health endpoint);
+ * one such endpoint among the 10 sets the batch's time, since the batch
+ * waits for its slowest probe. 800 ms covers that case; endpoints in the
+ * probe's own region answer in 100-300 ms, so a batch of nearby endpoints
+ * takes less. A batch waiting on a slow or timing-out check runs longer (up
+ * to its timeout); failures are assumed rare (ASSUMED_INCIDENTS_PER_CHECK).
+ * Not measured on Lambda against the public internet: this was written on a
+ * machine without internet access.
  */
-export const ASSUMED_BATCH_DURATION_MS = 1_500;
+export const ASSUMED_SLOWEST_PROBE_MS = 800;
 
-/** Assumed incidents per check per month (each one pages). */
+/**
+ * MEASURED: what one invocation takes beyond its slowest probe, rounded up:
+ * the handler with the real runner, a batch of 10 https checks against a
+ * local server answering after a fixed delay, the result and summary log
+ * lines and the PutMetricData call, warm, at 0.58 of a CPU (the 1,024 MB
+ * share) and unconstrained: median 39-61 ms, p95 50-85 ms over 80
+ * invocations on a loaded 2-core machine (docs/BENCHMARKS.md, "Batch
+ * invocation overhead"; bench/batch-duration.ts). Measured against moto on
+ * loopback, so rounding the p95s up to 100 ms leaves 15-50 ms for the
+ * in-region round trip to the real CloudWatch endpoint. Most of it is the
+ * ten handshakes' CPU, which a real batch spends too.
+ */
+export const MEASURED_BATCH_OVERHEAD_MS = 100;
+
+/**
+ * Billed wall time of one probe-function invocation (ms): the batch's probes
+ * run concurrently, so a batch takes its slowest probe plus the overhead
+ * measured around it. 800 + 100 = 900 ms.
+ */
+export const ASSUMED_BATCH_DURATION_MS = ASSUMED_SLOWEST_PROBE_MS + MEASURED_BATCH_OVERHEAD_MS;
+
+/** Assumed availability incidents per check per month (each one pages the critical topic). */
 export const ASSUMED_INCIDENTS_PER_CHECK = 2;
 
 /**
- * SNS publishes per incident: the availability alarm's ALARM and OK actions,
- * and the probe's own failure-detail and recovery notices.
+ * SNS publishes per availability incident, to the critical topic: the
+ * availability alarm's ALARM and OK actions, and the probe's own
+ * failure-detail and recovery notices.
  */
 export const SNS_PUBLISHES_PER_INCIDENT = 4;
+
+/**
+ * Assumed times a month each latency alarm (warning or critical) goes to
+ * ALARM and back to OK: 2 publishes each time, to the topic of the alarm's
+ * severity. A run slower than the critical threshold also fails the check;
+ * its probe notices and availability alarm are among the incidents above.
+ */
+export const ASSUMED_LATENCY_EPISODES_PER_ALARM = 2;
+
+/**
+ * Assumed times a month a certificate alarm fires: a third, i.e. one renewal
+ * in three months that runs past the threshold, which automatic renewal
+ * (ACM: 60 days ahead; Let's Encrypt clients: 30) normally never lets
+ * happen, so on the safe side. Each time: the alarm's ALARM and OK and the
+ * probe's failure and recovery notices (a check failing only on its
+ * certificate is a warning), 4 publishes to the warning topic.
+ */
+export const ASSUMED_CERTIFICATE_EPISODES_PER_ALARM = 1 / 3;
+
+/** SNS publishes per certificate episode: ALARM, OK, the probe's failure and recovery notices. */
+export const SNS_PUBLISHES_PER_CERTIFICATE_EPISODE = 4;
 
 /**
  * KMS requests per publish to the encrypted topics: the publisher's
@@ -110,12 +163,16 @@ export interface CostEstimate {
   shared: CostLine[];
   /** For the table (not in --json). */
   detail: {
-    pricesCheckedOn: string;
+    /** Where the prices come from, in one phrase (date and pages; not re-fetched). */
+    pricesProvenance: string;
+    pricesRecordedOn: string;
     memoryMb: number;
     architecture: 'arm64' | 'x86_64';
     batchDurationMs: number;
     batches: number;
     dashboards: number;
+    /** Dashboards of at most FREE_DASHBOARD_MAX_METRICS metrics: the ones the free tier can cover. */
+    dashboardsWithinFreeCap: number;
     customMetrics: number;
     alarmMetrics: number;
     /** What the always-free allowances would take off the total. */
@@ -130,6 +187,8 @@ export interface CostOptions {
   region?: string;
   /** @default the plan's own sizing (SIZING) */
   plan?: PlanOptions;
+  /** The construct options that add or remove dashboards and the KMS key. @default dashboards on, topics (and key) created */
+  stack?: StackChoices;
   /** @default ASSUMED_BATCH_DURATION_MS */
   batchDurationMs?: number;
   /** @default ASSUMED_INCIDENTS_PER_CHECK */
@@ -168,12 +227,14 @@ export function estimateCost(config: WatchpostConfig, options: CostOptions = {})
     checks,
     shared: shared.map(({ line }) => line),
     detail: {
-      pricesCheckedOn: PRICES_CHECKED_ON,
+      pricesProvenance: PRICES_PROVENANCE,
+      pricesRecordedOn: PRICES_RECORDED_ON,
       memoryMb: plan.memoryMb,
       architecture: plan.architecture,
       batchDurationMs: ctx.batchDurationMs,
       batches: plan.batches.length,
-      dashboards: dashboardCount(plan),
+      dashboards: ctx.dashboardMetrics.length,
+      dashboardsWithinFreeCap: ctx.dashboardsWithinFreeCap,
       customMetrics: ctx.totalMetrics,
       alarmMetrics: ctx.totalAlarmMetrics,
       freeTierMonthly: freeTierSavings(ctx, [...shared, ...costed.flatMap((c) => c.priced)]),
@@ -223,11 +284,16 @@ interface Context {
   /** Average dollars per metric at that total. */
   metricUnitPrice: number;
   totalAlarmMetrics: number;
+  /** Metrics on each dashboard the stack creates. */
+  dashboardMetrics: number[];
+  dashboardsWithinFreeCap: number;
+  keys: number;
 }
 
 function context(region: string, config: WatchpostConfig, plan: DeploymentPlan, prices: RegionPrices, options: CostOptions): Context {
   const totalMetrics = sum(plan.checks.map((c) => c.metrics.length));
   const checkAlarmMetrics = sum(plan.checks.map((c) => sum(c.alarms.map(alarmMetricCount))));
+  const dashboardMetrics = dashboardMetricCounts(plan, options.stack);
   return {
     region,
     config,
@@ -240,6 +306,9 @@ function context(region: string, config: WatchpostConfig, plan: DeploymentPlan, 
     totalMetrics,
     metricUnitPrice: totalMetrics > 0 ? tieredPriceOf(prices.cloudwatch.metrics, totalMetrics) / totalMetrics : 0,
     totalAlarmMetrics: checkAlarmMetrics + plan.functionAlarmCount,
+    dashboardMetrics,
+    dashboardsWithinFreeCap: dashboardMetrics.filter((m) => m <= FREE_DASHBOARD_MAX_METRICS).length,
+    keys: kmsKeyCount(plan, options.stack),
   };
 }
 
@@ -250,9 +319,8 @@ interface Priced {
 }
 
 function sharedLines(ctx: Context): Priced[] {
-  const { prices, plan } = ctx;
-  const keys = kmsKeyCount(plan);
-  const dashboards = dashboardCount(plan);
+  const { prices, plan, keys } = ctx;
+  const dashboards = ctx.dashboardMetrics.length;
   return [
     { line: line('KMS key (alert topics)', keys, 'keys', priceOf(prices.kms.key, keys)) },
     { line: line('Dashboards', dashboards, 'dashboards', priceOf(prices.cloudwatch.dashboard, dashboards)), free: 'dashboards' },
@@ -280,11 +348,13 @@ function checkCost(ctx: Context, check: CheckPlan, shared: Priced[], sharedShare
   const perInvocationBytes = summaryLogLineBytes(n, datums, callsPerInvocation, logContext) + PLATFORM_LOG_BYTES_PER_INVOCATION;
   const logBytes = runs * resultLogLineBytes(spec, logContext) + invocations * perInvocationBytes;
   const alarmMetrics = sum(check.alarms.map(alarmMetricCount));
-  const publishes = ctx.incidentsPerCheck * SNS_PUBLISHES_PER_INCIDENT;
-  // The availability alarm pages the critical topic.
-  const subscribers = config.alerting.critical;
-  const emails = publishes * subscribers.email.length;
-  const hooks = publishes * subscribers.https.length;
+  const bySeverity = expectedPublishes(check, ctx.incidentsPerCheck);
+  const publishes = bySeverity.critical + bySeverity.warning;
+  // Each publish is delivered to every subscriber of its topic.
+  const deliveries = (protocol: 'email' | 'https') =>
+    bySeverity.critical * config.alerting.critical[protocol].length + bySeverity.warning * config.alerting.warning[protocol].length;
+  const emails = deliveries('email');
+  const hooks = deliveries('https');
   const gbSecondPrice = plan.architecture === 'arm64' ? prices.lambda.armGbSecond : prices.lambda.x86GbSecond;
 
   const own: Priced[] = [
@@ -327,6 +397,20 @@ function checkCost(ctx: Context, check: CheckPlan, shared: Priced[], sharedShare
     },
   };
   return { cost, priced: own };
+}
+
+/**
+ * SNS publishes a month for one check's expected notifications, per topic:
+ * its availability incidents (critical), each latency alarm's ALARM and OK
+ * (its severity's topic), and its certificate alarm's episodes (warning).
+ */
+export function expectedPublishes(check: CheckPlan, incidentsPerCheck: number = ASSUMED_INCIDENTS_PER_CHECK): Record<Severity, number> {
+  const out: Record<Severity, number> = { critical: incidentsPerCheck * SNS_PUBLISHES_PER_INCIDENT, warning: 0 };
+  for (const alarm of check.alarms) {
+    if (alarm.kind === 'latency-warning' || alarm.kind === 'latency-critical') out[alarm.severity] += ASSUMED_LATENCY_EPISODES_PER_ALARM * 2;
+    if (alarm.kind === 'certificate') out.warning += ASSUMED_CERTIFICATE_EPISODES_PER_ALARM * SNS_PUBLISHES_PER_CERTIFICATE_EPISODE;
+  }
+  return out;
 }
 
 function datapointsByBatch(plan: DeploymentPlan): Map<string, number> {
@@ -392,25 +476,38 @@ function freeTierSavings(ctx: Context, all: Priced[]): number {
     kmsRequests: (q) => priceOf(prices.kms.requests, q),
   };
   let saved = 0;
-  for (const [key, quantity] of used) {
+  for (const [key, usedQuantity] of used) {
     const cost = flat[key];
     if (!cost) continue;
+    // Only dashboards within the free tier's metric cap can be the free ones.
+    const quantity = key === 'dashboards' ? Math.min(usedQuantity, ctx.dashboardsWithinFreeCap) : usedQuantity;
     // The free units are the first ones, at the first tier's price.
     saved += cost(Math.min(quantity, FREE_TIER[key]));
   }
   return saved;
 }
 
+/** Left out of every estimate (the README's "Not included" lists the same). */
+export const ALWAYS_NOT_INCLUDED = [
+  'log storage after ingestion ($0.03 per GB-month compressed; the log group keeps a month)',
+  'data transfer out of the probes (responses are downloaded, not uploaded)',
+  'cold-start init time (rare: a schedule every few minutes keeps the function warm)',
+  'notifications of the probe function\'s own alarms (errors, throttles, duration: expected never to fire)',
+] as const;
+
+/** Left out when the stack creates its KMS key. */
+export const KEY_ROTATION_NOT_INCLUDED = 'the KMS key\'s yearly rotation ($1 a month more after each of the first two)';
+
 function notIncluded(config: WatchpostConfig, ctx: Context): string[] {
-  const out = [
-    'log storage after ingestion ($0.03 per GB-month compressed; the log group keeps a month)',
-    'data transfer out of the probes (responses are downloaded, not uploaded)',
-    'cold-start init time (rare: a schedule every few minutes keeps the function warm)',
-    'the KMS key\'s yearly rotation ($1 a month more after each of the first two)',
-  ];
+  const out: string[] = [...ALWAYS_NOT_INCLUDED];
+  if (ctx.keys > 0) out.push(KEY_ROTATION_NOT_INCLUDED);
   const sms = config.alerting.critical.sms.length + config.alerting.warning.sms.length;
   if (sms > 0) {
-    const messages = ctx.plan.checks.length * ctx.incidentsPerCheck * SNS_PUBLISHES_PER_INCIDENT * config.alerting.critical.sms.length;
+    let messages = 0;
+    for (const check of ctx.plan.checks) {
+      const p = expectedPublishes(check, ctx.incidentsPerCheck);
+      messages += p.critical * config.alerting.critical.sms.length + p.warning * config.alerting.warning.sms.length;
+    }
     out.push(`SMS deliveries (about ${Math.round(messages)} a month; priced per destination country, see https://aws.amazon.com/sns/sms-pricing/)`);
   }
   return out;

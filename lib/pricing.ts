@@ -8,8 +8,16 @@
  * one entry. Pure data, no I/O.
  */
 
-/** The day the prices below were last checked against the pages they cite. */
-export const PRICES_CHECKED_ON = '2026-11-26';
+/**
+ * The day the table below was written down: AWS's published on-demand list
+ * prices as known on that day, each with the page it comes from. They were
+ * not re-fetched from those pages (the table was written without network
+ * access), so a figure that matters should be checked on its page.
+ */
+export const PRICES_RECORDED_ON = '2026-11-26';
+
+/** How the estimate states where its prices come from, in one phrase (CLI and README). */
+export const PRICES_PROVENANCE = `list prices recorded ${PRICES_RECORDED_ON} from the AWS pricing pages cited in lib/pricing.ts (not re-fetched)`;
 
 /** A flat price: `usd` for every `per` units. */
 export interface Price {
@@ -157,6 +165,7 @@ export const FREE_TIER = {
   metrics: 10,
   alarmMetrics: 10,
   metricRequests: 1_000_000,
+  /** Only dashboards of up to FREE_DASHBOARD_MAX_METRICS metrics count. */
   dashboards: 3,
   logGb: 5,
   schedulerInvocations: 14_000_000,
@@ -170,3 +179,10 @@ export const FREE_TIER = {
 } as const;
 
 export type FreeTierKey = keyof typeof FREE_TIER;
+
+/**
+ * The free dashboards are "3 dashboards for up to 50 metrics per month"
+ * (CloudWatch pricing page, free tier): a dashboard with more metrics is
+ * never free.
+ */
+export const FREE_DASHBOARD_MAX_METRICS = 50;

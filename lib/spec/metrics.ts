@@ -3,6 +3,7 @@
  * what alarms and dashboards read. The publisher (lambda/) and the constructs
  * (lib/) both import it, so a renamed metric cannot silently break an alarm.
  */
+import { isIP } from 'node:net';
 import type { CheckSpec } from './types.ts';
 
 export const DEFAULT_NAMESPACE = 'Watchpost';
@@ -46,14 +47,39 @@ export interface PublishedMetric {
 }
 
 /**
+ * The phase metrics a check with `timings` publishes: the phases its first
+ * request goes through. A plain http: URL has no TLS handshake and a literal
+ * IP address no name lookup, and the publisher leaves a phase that did not
+ * happen out (lambda/sinks/datapoints.ts), so those are not counted (nor
+ * paid for). A redirect to https or to a host name does add that phase on a
+ * later hop; its time stays in Duration, but a metric that exists only after
+ * a redirect is not paid for every month. Dashboards should draw these, not
+ * PHASE_METRICS, so they read no metric that is never published.
+ */
+export function phasesForCheck(spec: Pick<CheckSpec, 'url'>): Array<(typeof PHASE_METRICS)[number]> {
+  let url: URL;
+  try {
+    url = new URL(spec.url);
+  } catch {
+    return [...PHASE_METRICS];
+  }
+  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+  return PHASE_METRICS.filter((phase) => {
+    if (phase === 'tls') return url.protocol === 'https:';
+    if (phase === 'dns') return isIP(host) === 0;
+    return true;
+  });
+}
+
+/**
  * The custom metrics one check publishes (each costs money every month):
- * Success and Duration always; phase timings, certificate days, cache hit and
- * Server-Timing entries only when the check asks for them.
+ * Success and Duration always; phase timings (phasesForCheck), certificate
+ * days, cache hit and Server-Timing entries only when the check asks for them.
  */
 export function metricsForCheck(spec: CheckSpec): PublishedMetric[] {
   const dims = { [CHECK_DIMENSION]: spec.name };
   const keys: MetricKey[] = ['success', 'duration'];
-  if (spec.metrics.timings) keys.push(...PHASE_METRICS);
+  if (spec.metrics.timings) keys.push(...phasesForCheck(spec));
   if (spec.assert.certificate) keys.push('certDaysRemaining');
   if (spec.metrics.cache) keys.push('cacheHit');
   const out: PublishedMetric[] = keys.map((key) => ({ key, ...pick(key), dimensions: dims }));

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { estimateCost } from '../../lib/cost.ts';
+import { ALWAYS_NOT_INCLUDED, estimateCost, KEY_ROTATION_NOT_INCLUDED } from '../../lib/cost.ts';
+import { PRICES_PROVENANCE } from '../../lib/pricing.ts';
 import { loadConfig } from '../../lib/spec/load.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,6 +39,11 @@ describe('watchpost cost', () => {
     const total = `$${e.totalMonthly.toFixed(2)}`;
     assert.match(r.stdout, new RegExp(`^Total \\${total} a month for ${e.checks.length} checks`, 'm'));
     assert.match(r.stdout, /^Free tier: .* would take off up to \$[\d.]+/m);
+    // Where the prices come from, without claiming they were fetched today; how the batch time was arrived at.
+    assert.ok(r.stdout.includes(`\nPrices: ${PRICES_PROVENANCE}, without free tier.`), r.stdout.split('\n')[1]);
+    assert.match(r.stdout, /0\.9 s per batch invocation \(assumed slowest probe 0\.8 s \+ measured overhead 0\.1 s\)/);
+    const notIncluded = r.stdout.split('\n').find((l) => l.startsWith('Not included: '));
+    assert.equal(notIncluded, `Not included: ${[...ALWAYS_NOT_INCLUDED, KEY_ROTATION_NOT_INCLUDED].join('; ')}.`);
   });
 
   it('--json prints exactly the documented document, whose figures add up', () => {

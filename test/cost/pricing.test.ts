@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PRICES, PRICES_CHECKED_ON, pricesFor, supportedRegions, tieredPriceOf, type Price, type TieredPrice } from '../../lib/pricing.ts';
+import { PRICES, PRICES_PROVENANCE, PRICES_RECORDED_ON, pricesFor, supportedRegions, tieredPriceOf, type Price, type TieredPrice } from '../../lib/pricing.ts';
 
 describe('price table', () => {
   it('is dated and cites an AWS pricing page for every price', () => {
-    assert.match(PRICES_CHECKED_ON, /^\d{4}-\d{2}-\d{2}$/);
+    assert.match(PRICES_RECORDED_ON, /^\d{4}-\d{2}-\d{2}$/);
+    // Says what the date is (when the table was written), and that the pages were not fetched again.
+    assert.equal(PRICES_PROVENANCE, `list prices recorded ${PRICES_RECORDED_ON} from the AWS pricing pages cited in lib/pricing.ts (not re-fetched)`);
     for (const region of supportedRegions()) {
       const table = pricesFor(region)!;
       const prices = Object.values(table).flatMap((group) => (typeof group === 'object' ? Object.values(group) : [])) as Array<Price | TieredPrice>;

@@ -7,17 +7,30 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { parseDocument } from 'yaml';
-import { estimateCost, type CostEstimate } from '../../lib/cost.ts';
+import { runChecks } from '../../lambda/runner.ts';
+import { datapointsFor } from '../../lambda/sinks/datapoints.ts';
+import { representativeResult } from '../../lib/cost-log-line.ts';
+import { costSummaryLine, estimateCost, type CostEstimate, type CostOptions } from '../../lib/cost.ts';
 import { planDeployment } from '../../lib/plan.ts';
-import { scheduleCount } from '../../lib/plan-extras.ts';
+import { dashboardMetricCounts, scheduleCount } from '../../lib/plan-extras.ts';
 import { CHECK_DIMENSION } from '../../lib/spec/metrics.ts';
 import type { FileInput } from '../../lib/spec/schema.ts';
+import type { WatchpostConfig } from '../../lib/spec/types.ts';
 import { validateConfig } from '../../lib/spec/validate.ts';
+import type { WatchpostProps } from '../../lib/watchpost.ts';
 import { dashboardBody, synthWatchpost, type Synthesized } from '../cdk/synth.ts';
+import { makeCerts } from '../fixtures/certs.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -27,6 +40,8 @@ interface Counted {
   dashboards: number;
   schedules: number;
   keys: number;
+  /** Metric lines on each dashboard (a metric read by a math expression included, the expression not), sorted. */
+  dashboardMetrics: number[];
   /** `MetricName|Dim=value,...` of every metric in the namespace that an alarm or dashboard reads. */
   readMetrics: Set<string>;
 }
@@ -47,17 +62,21 @@ function count(s: Synthesized, namespace: string): Counted {
       addMetric(readMetrics, namespace, p.Namespace, p.MetricName, p.Dimensions);
     }
   }
+  const dashboardMetrics: number[] = [];
   for (const d of of('AWS::CloudWatch::Dashboard')) {
+    let lines = 0;
     for (const widget of dashboardBody(d.props).widgets) {
       for (const m of widget.properties?.metrics ?? []) {
         // ["Namespace", "MetricName", "DimName", "DimValue", ..., {options}] or an expression [{...}].
         if (typeof m[0] !== 'string') continue;
+        lines++;
         const parts = m.filter((x: unknown) => typeof x === 'string') as string[];
         const dims = [];
         for (let i = 2; i + 1 < parts.length; i += 2) dims.push({ Name: parts[i], Value: parts[i + 1] });
         addMetric(readMetrics, namespace, parts[0]!, parts[1]!, dims);
       }
     }
+    dashboardMetrics.push(lines);
   }
   return {
     alarms: of('AWS::CloudWatch::Alarm').length,
@@ -65,6 +84,7 @@ function count(s: Synthesized, namespace: string): Counted {
     dashboards: of('AWS::CloudWatch::Dashboard').length,
     schedules: of('AWS::Scheduler::Schedule').length,
     keys: of('AWS::KMS::Key').length,
+    dashboardMetrics: dashboardMetrics.sort((a, b) => a - b),
     readMetrics,
   };
 }
@@ -88,7 +108,24 @@ function estimatedMetrics(raw: FileInput): Set<string> {
   return set;
 }
 
-function compare(raw: FileInput, e: CostEstimate, s: Synthesized, namespace: string): Counted {
+/**
+ * Each check's custom metrics in the estimate against the datapoints the
+ * runtime's publisher (lambda/sinks/datapoints.ts) makes from a passing run
+ * of that check: a metric the estimate pays for must be one the runtime
+ * really sends, and the other way round.
+ */
+function comparePublished(config: WatchpostConfig, e: CostEstimate): void {
+  let total = 0;
+  for (const spec of config.checks) {
+    const published = datapointsFor(spec, representativeResult(spec)).length;
+    const priced = e.checks.find((c) => c.name === spec.name)!.lines.find((l) => l.item === 'Custom metrics')!.quantity;
+    assert.equal(priced, published, `${spec.name} (${spec.url}): metrics priced vs datapoints published`);
+    total += published;
+  }
+  assert.equal(e.detail.customMetrics, total, 'custom metrics: estimate vs datapoints the runtime publishes');
+}
+
+function compare(raw: FileInput, e: CostEstimate, s: Synthesized, namespace: string, options: CostOptions = {}): Counted {
   const t = count(s, namespace);
   assert.equal(t.alarmMetrics, e.detail.alarmMetrics, 'alarm metrics: template vs estimate');
   const checkAlarms = e.checks.reduce((sum, c) => sum + c.lines.find((l) => l.item === 'Alarms (standard)')!.quantity, 0);
@@ -101,10 +138,13 @@ function compare(raw: FileInput, e: CostEstimate, s: Synthesized, namespace: str
   assert.ok(v.ok);
   assert.equal(t.schedules, scheduleCount(planDeployment(v.config)), 'schedules');
   assert.equal(t.schedules, e.detail.batches, 'schedules = batches');
+  // The free tier's 50-metric cap is applied to these counts.
+  const modelled = dashboardMetricCounts(planDeployment(v.config, options.plan), options.stack).sort((a, b) => a - b);
+  assert.deepEqual(t.dashboardMetrics, modelled, 'metrics per dashboard: template vs model');
   const paid = estimatedMetrics(raw);
   const unpaid = [...t.readMetrics].filter((m) => !paid.has(m));
   assert.deepEqual(unpaid, [], 'metrics the stack reads that the estimate does not pay for');
-  assert.equal(e.detail.customMetrics, paid.size, 'custom metrics: estimate vs the metric contract');
+  comparePublished(v.config, e);
   // Every check's Success metric is read by its availability alarm: none is published unwatched.
   for (const c of e.checks) assert.ok(t.readMetrics.has(`Success|${CHECK_DIMENSION}=${c.name}`), c.name);
   return t;
@@ -141,5 +181,127 @@ describe('estimate vs synthesized template', () => {
     // The dashboards' phase graphs were read too (svc-0 publishes timings), so the parse is not vacuous.
     assert.ok(t.readMetrics.has(`DnsTime|${CHECK_DIMENSION}=svc-0`), [...t.readMetrics].slice(0, 5).join(' '));
     assert.ok(t.alarms > 120, `alarms ${t.alarms}`);
+  });
+});
+
+describe('estimate vs what the runtime publishes', () => {
+  it('prices exactly the datapoints of a passing run, http and https, every opt-in metric', () => {
+    const raw = {
+      checks: [
+        { name: 'plain-http', url: 'http://legacy.example.com/', metrics: { timings: true } },
+        { name: 'plain-https', url: 'https://modern.example.com/', metrics: { timings: true } },
+        {
+          name: 'everything',
+          url: 'https://shop.example.com/',
+          assert: { certificate: { minDaysRemaining: 14 } },
+          metrics: { timings: true, cache: true, serverTiming: ['db', 'app'] },
+        },
+        { name: 'http-extras', url: 'http://api.example.com/', metrics: { timings: true, cache: true, serverTiming: ['db'] } },
+      ],
+    } as unknown as FileInput;
+    const v = validateConfig(raw);
+    assert.ok(v.ok, JSON.stringify(!v.ok && v.problems));
+    const e = estimateCost(v.config);
+    comparePublished(v.config, e);
+    // Written out: http 2 + 4 phases = 6; https 2 + 5 = 7; 2 + 5 + certificate + cache + 2 entries = 11; 2 + 4 + 1 + 1 = 8.
+    assert.deepEqual(e.checks.map((c) => c.lines.find((l) => l.item === 'Custom metrics')!.quantity), [6, 7, 11, 8]);
+  });
+
+  it('and of real runs against local http and https servers (the representative run is not an invention)', async () => {
+    const certs = makeCerts();
+    const handler = (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-cache': 'Hit from cloudfront', 'server-timing': 'db;dur=12.5, app;dur=3' });
+      res.end('ok');
+    };
+    const servers = [http.createServer(handler), https.createServer(certs.valid, handler)];
+    try {
+      const [httpPort, httpsPort] = await Promise.all(
+        servers.map((server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))),
+      );
+      const raw = {
+        checks: [
+          { name: 'local-http', url: `http://127.0.0.1:${httpPort}/`, metrics: { timings: true, cache: true, serverTiming: ['db', 'app'] } },
+          {
+            name: 'local-https',
+            url: `https://127.0.0.1:${httpsPort}/`,
+            assert: { certificate: { minDaysRemaining: 14 } },
+            metrics: { timings: true, cache: true, serverTiming: ['db', 'app'] },
+          },
+        ],
+      } as unknown as FileInput;
+      const v = validateConfig(raw);
+      assert.ok(v.ok, JSON.stringify(!v.ok && v.problems));
+      const results = await runChecks(v.config.checks, { environment: { ca: certs.ca } });
+      assert.deepEqual(results.map((r) => [r.name, r.ok, r.failure?.message ?? null]), [['local-http', true, null], ['local-https', true, null]]);
+      const e = estimateCost(v.config);
+      comparePublished(v.config, e);
+      const published = v.config.checks.map((spec, i) => datapointsFor(spec, results[i]!).map((d) => d.name));
+      // http: no TlsTime; https: TlsTime and CertDaysRemaining; neither a DnsTime (a literal IP is not looked up).
+      assert.deepEqual(published[0], ['Success', 'Duration', 'ConnectTime', 'FirstByteTime', 'DownloadTime', 'CacheHit', 'ServerTiming', 'ServerTiming']);
+      assert.deepEqual(published[1], ['Success', 'Duration', 'ConnectTime', 'TlsTime', 'FirstByteTime', 'DownloadTime', 'CertDaysRemaining', 'CacheHit', 'ServerTiming', 'ServerTiming']);
+      assert.deepEqual(e.checks.map((c) => c.lines.find((l) => l.item === 'Custom metrics')!.quantity), [8, 10]);
+    } finally {
+      await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+      certs.cleanup();
+    }
+  });
+});
+
+describe('cdk synth annotation vs the stack\'s own options', () => {
+  const FILE = {
+    alerting: { critical: { email: ['oncall@example.com'] } },
+    checks: [
+      { name: 'a', url: 'https://a.example.com/', assert: { latency: { critical: '1s' } } },
+      { name: 'b', url: 'https://b.example.com/' },
+    ],
+  } as unknown as FileInput;
+  const config = (raw: FileInput) => {
+    const v = validateConfig(raw);
+    assert.ok(v.ok, JSON.stringify(!v.ok && v.problems));
+    return v.config;
+  };
+  const annotation = (s: Synthesized): string => {
+    const found = Annotations.fromStack(s.stack).findInfo('*', Match.stringLikeRegexp('^Watchpost cost estimate'));
+    assert.equal(found.length, 1);
+    return String(found[0]!.entry.data);
+  };
+  const holder = new Stack(new App(), 'Topics');
+  const topics = {
+    critical: sns.Topic.fromTopicArn(holder, 'C', 'arn:aws:sns:us-east-1:111111111111:pager-critical'),
+    warning: sns.Topic.fromTopicArn(holder, 'W', 'arn:aws:sns:us-east-1:111111111111:pager-warning'),
+  };
+
+  it('prices the memory, architecture, dashboards and topics the stack is given, and counts what it creates', () => {
+    const props = { ...FILE, memoryMb: 512, architecture: lambda.Architecture.X86_64, dashboard: false, topics } as WatchpostProps;
+    const s = synthWatchpost(props, { bundle: false });
+    const options: CostOptions = { plan: { memoryMb: 512, architecture: 'x86_64' }, stack: { dashboard: false, topics } };
+    const line = annotation(s);
+    assert.equal(line, costSummaryLine(config(FILE), options));
+    assert.notEqual(line, costSummaryLine(config(FILE)));
+    const e = estimateCost(config(FILE), options);
+    const t = compare(FILE, e, s, 'Watchpost', options);
+    // Nothing of the defaults' $4 of key and dashboard: neither is in the template, nor in the estimate.
+    assert.equal(t.keys, 0);
+    assert.equal(t.dashboards, 0);
+    // x86_64 at 512 MB: 43,800 invocations (one batch of 2) × 0.5 GB × 0.9 s = 19,710 GB-s × $0.0000166667, split in two.
+    const compute = e.checks[0]!.lines.find((l) => l.item.startsWith('Lambda compute'))!;
+    assert.equal(compute.item, 'Lambda compute (x86_64, 512 MB)');
+    assert.ok(Math.abs(compute.monthly - (19_710 * 0.0000166667) / 2) < 1e-12, `${compute.monthly}`);
+    const base = estimateCost(config(FILE));
+    assert.ok(e.totalMonthly < base.totalMonthly - 3.9, `${e.totalMonthly} vs ${base.totalMonthly}`);
+  });
+
+  it('counts the dashboards of a pinned checkStacks: 170 checks in 16 stacks make 1 + 16 dashboards, not 1 + 8', () => {
+    const checks = Array.from({ length: 170 }, (_, i) => ({ name: `s${i}`, url: `https://s${i}.example.com/` }));
+    const raw = { alerting: { critical: { email: ['oncall@example.com'] } }, checks } as unknown as FileInput;
+    const s = synthWatchpost({ ...raw, checkStacks: 16 } as WatchpostProps, { bundle: false });
+    const options: CostOptions = { plan: { checkStacks: 16 } };
+    const e = estimateCost(config(raw), options);
+    // 170 > 163 checks: split. By default 8 stacks (170 / 4 = 42.5 > 40; 170 / 8 = 21.25), pinned 16: one detail
+    // dashboard per stack plus the overview.
+    assert.equal(estimateCost(config(raw)).detail.dashboards, 1 + 8);
+    assert.equal(e.detail.dashboards, 1 + 16);
+    assert.equal(annotation(s), costSummaryLine(config(raw), options));
+    compare(raw, e, s, 'Watchpost', options);
   });
 });

@@ -6,7 +6,11 @@
  */
 import picocolors from 'picocolors';
 import {
+  ASSUMED_CERTIFICATE_EPISODES_PER_ALARM,
   ASSUMED_INCIDENTS_PER_CHECK,
+  ASSUMED_LATENCY_EPISODES_PER_ALARM,
+  ASSUMED_SLOWEST_PROBE_MS,
+  MEASURED_BATCH_OVERHEAD_MS,
   ROUTE53_ENDPOINT,
   SNS_PUBLISHES_PER_INCIDENT,
   SYNTHETICS_CANARY,
@@ -14,7 +18,7 @@ import {
   type CostEstimate,
   type CostLine,
 } from '../../cost.ts';
-import { FREE_TIER as F } from '../../pricing.ts';
+import { FREE_DASHBOARD_MAX_METRICS, FREE_TIER as F } from '../../pricing.ts';
 import { formatDuration } from '../../spec/units.ts';
 
 export interface CostTableOptions {
@@ -37,8 +41,8 @@ export function renderCostTable(e: CostEstimate, options: CostTableOptions): str
   out.push(c.bold(`Watchpost cost estimate for ${options.source}: ${e.region}, ${e.currency} per month`));
   out.push(
     c.dim(
-      `List prices checked ${d.pricesCheckedOn}, without free tier. Probe function ${d.architecture}, ${d.memoryMb} MB, ` +
-        `assumed ${seconds(d.batchDurationMs)} per batch invocation; ${d.batches} batch${d.batches === 1 ? '' : 'es'}.`,
+      `Prices: ${d.pricesProvenance}, without free tier. Probe function ${d.architecture}, ${d.memoryMb} MB, ` +
+        `${seconds(d.batchDurationMs)} per batch invocation${batchDurationBasis(d.batchDurationMs)}; ${d.batches} batch${d.batches === 1 ? '' : 'es'}.`,
     ),
   );
   for (const check of e.checks) {
@@ -72,13 +76,16 @@ export function renderCostTable(e: CostEstimate, options: CostTableOptions): str
   out.push(`Largest items: ${largest(e).join(', ')}.`);
   out.push(
     `Free tier: the always-free allowances (Lambda ${millions(F.lambdaRequests)} requests and ${count(F.lambdaGbSeconds)} GB-s, ` +
-      `${F.metrics} metrics, ${F.alarmMetrics} alarm metrics, ${millions(F.metricRequests)} API requests, ${F.dashboards} dashboards, ` +
+      `${F.metrics} metrics, ${F.alarmMetrics} alarm metrics, ${millions(F.metricRequests)} API requests, ` +
+      `${F.dashboards} dashboards of up to ${FREE_DASHBOARD_MAX_METRICS} metrics (${d.dashboardsWithinFreeCap} of this stack's ${d.dashboards} within that), ` +
       `${F.logGb} GB of logs, ${millions(F.schedulerInvocations)} schedule runs, SNS and KMS requests) would take off up to ` +
       `${usd(d.freeTierMonthly)} (leaving ${usd(e.totalMonthly - d.freeTierMonthly)}), less whatever else in the account uses them.`,
   );
   out.push(
     c.dim(
-      `Assumed: ${ASSUMED_INCIDENTS_PER_CHECK} incidents per check a month, ${SNS_PUBLISHES_PER_INCIDENT} SNS publishes each; ` +
+      `Assumed: ${ASSUMED_INCIDENTS_PER_CHECK} incidents per check a month, ${SNS_PUBLISHES_PER_INCIDENT} SNS publishes each (critical topic); ` +
+        `each latency alarm to ALARM and back ${ASSUMED_LATENCY_EPISODES_PER_ALARM} times a month (its severity's topic), ` +
+        `each certificate alarm ${timesAMonth(ASSUMED_CERTIFICATE_EPISODES_PER_ALARM)} (warning topic); ` +
         `canary ${SYNTHETICS_CANARY.memoryMb} MB x86_64 for ${seconds(SYNTHETICS_CANARY.durationMs)} a run; ` +
         `Route 53 priced for ${ROUTE53_ENDPOINT === 'aws' ? 'an AWS' : 'a non-AWS'} endpoint, checked every 30 s.`,
     ),
@@ -108,7 +115,19 @@ function largest(e: CostEstimate): string[] {
     .map(([item, monthly]) => `${item} ${usd(monthly)} (${Math.round((100 * monthly) / (e.totalMonthly || 1))}%)`);
 }
 
-function ratio(theirs: number, ours: number): string {
+/** `2 times a month`, or `once every 3 months` below once a month. */
+function timesAMonth(perMonth: number): string {
+  return perMonth >= 1 ? `${perMonth} times a month` : `once every ${Math.round(1 / perMonth)} months`;
+}
+
+/** How the invocation time was arrived at, when it is the model's own. */
+function batchDurationBasis(ms: number): string {
+  if (ms !== ASSUMED_SLOWEST_PROBE_MS + MEASURED_BATCH_OVERHEAD_MS) return ' (given)';
+  return ` (assumed slowest probe ${seconds(ASSUMED_SLOWEST_PROBE_MS)} + measured overhead ${seconds(MEASURED_BATCH_OVERHEAD_MS)})`;
+}
+
+/** `16×`, `4.7×`: how many times `ours` the other service costs (the README's comparison uses the same). */
+export function ratio(theirs: number, ours: number): string {
   if (ours <= 0) return 'n/a';
   const r = theirs / ours;
   return `${r >= 10 ? Math.round(r) : r.toFixed(1)}×`;
