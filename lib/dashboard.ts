@@ -22,11 +22,6 @@ export function dashboardUrl(name: string): string {
   return `https://console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${name}`;
 }
 
-/** `watchpost` for a single dashboard, `watchpost-01`... when split. */
-export function detailDashboardName(prefix: string, index: number, count: number): string {
-  return count === 1 ? prefix : `${prefix}-${String(index).padStart(2, '0')}`;
-}
-
 export interface CheckDashboardProps {
   readonly dashboardName: string;
   readonly namespace: string;

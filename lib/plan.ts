@@ -76,16 +76,17 @@ export const SIZING = {
   /**
    * Most checks one invocation probes, all in flight at once. Concurrent TLS
    * handshakes share the CPU and their wait lands in every reading: at
-   * 1,024 MB the https error was 23 ms median, 34 ms p95 with 25 in flight
-   * and 12 / 21 ms with 10 (docs/BENCHMARKS.md, probe, table 5b). Keep
+   * 1,024 MB the https error was 20.6 ms median, 31.6 ms p95 with 25 in
+   * flight and 13.7 / 18.7 ms with 10 (docs/BENCHMARKS.md, probe, table 5b). Keep
    * `concurrency` ≥ this, so a batch runs as one wave and worstCaseMs holds.
    */
   batchSize: 10,
   /**
    * Lambda memory (MB). CPU share grows with memory (one vCPU at 1,769 MB); a
-   * starved CPU inflates every latency read: https readings of a batch were
-   * 0.3–0.8 s high at 128–256 MB, and from 1,024 MB up memory no longer
-   * mattered much (docs/BENCHMARKS.md, probe, table 5a).
+   * starved CPU inflates every latency read: https readings of a batch of 25
+   * were 0.4–0.7 s high at 128 MB and 0.2–0.3 s at 256 MB (median to p95),
+   * and from 1,024 MB up memory no longer mattered much (docs/BENCHMARKS.md,
+   * probe, table 5a).
    */
   memoryMb: 1024,
   architecture: 'arm64' as const,

@@ -107,10 +107,19 @@ export class AlertTopics extends Construct {
     const topic = new sns.Topic(this, severity === 'critical' ? 'Critical' : 'Warning', {
       displayName: `Watchpost ${severity}`,
       masterKey: this.key,
-      // Deny any publish or subscribe that is not over TLS (aws:SecureTransport false).
-      enforceSSL: true,
+      // Not enforceSSL: CDK's statement denies only sns:Publish; the one below denies every action.
     });
     const stack = Stack.of(this);
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyAnyAccessWithoutTls',
+        effect: iam.Effect.DENY,
+        principals: [new iam.StarPrincipal()],
+        actions: [...TOPIC_POLICY_ACTIONS],
+        resources: [topic.topicArn],
+        conditions: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
     // A topic policy replaces SNS's default one, so CloudWatch alarms need their own grant.
     topic.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -127,6 +136,27 @@ export class AlertTopics extends Construct {
     return topic;
   }
 }
+
+/**
+ * Every action an SNS topic policy accepts ("Valid Amazon SNS policy actions",
+ * SNS developer guide): the TLS-only statement denies all of them, not only
+ * Publish. Named rather than `sns:*`: these are the actions the guide lists
+ * as valid in a topic policy, and cdk-nag's SNS3 rule matches sns:Publish by
+ * name.
+ */
+export const TOPIC_POLICY_ACTIONS = [
+  'sns:AddPermission',
+  'sns:DeleteTopic',
+  'sns:GetDataProtectionPolicy',
+  'sns:GetTopicAttributes',
+  'sns:ListSubscriptionsByTopic',
+  'sns:ListTagsForResource',
+  'sns:Publish',
+  'sns:PutDataProtectionPolicy',
+  'sns:RemovePermission',
+  'sns:SetTopicAttributes',
+  'sns:Subscribe',
+] as const;
 
 /** `arn:<partition>:cloudwatch:<region>:<account>:alarm:watchpost-*` */
 export function watchpostAlarmArns(stack: Stack): string {

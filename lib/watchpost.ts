@@ -19,14 +19,17 @@ import { Construct } from 'constructs';
 import { CheckAlarms, FunctionAlarms, type TopicFor } from './alarms.ts';
 import { costSummaryLine } from './cost.ts';
 import { CheckDashboard, dashboardUrl, OverviewDashboard } from './dashboard.ts';
-import { planDeployment, shardCount, SIZING, type CheckPlan, type DeploymentPlan, type Shard } from './plan.ts';
+import { planDeployment, shardCount, SIZING, worstCaseMs, type CheckPlan, type DeploymentPlan, type Shard } from './plan.ts';
 import { ProbeFunction } from './probe-function.ts';
 import { ProbeSchedules } from './schedules.ts';
 import { formatProblem, type Problem } from './spec/problems.ts';
-import type { FileInput } from './spec/schema.ts';
-import type { Severity } from './spec/types.ts';
+import type { CheckSpec, Severity } from './spec/types.ts';
+import { formatDuration } from './spec/units.ts';
 import { validateConfig } from './spec/validate.ts';
 import { AlertTopics } from './topics.ts';
+import type { WatchpostCheckFile } from './watchpost-props.ts';
+
+export type * from './watchpost-props.ts';
 
 /** Deployment choices that are not part of the check file. */
 export interface WatchpostOptions {
@@ -85,8 +88,11 @@ export interface WatchpostOptions {
   readonly handlerEntry?: string;
 }
 
-/** The check file's content (typed as in watchpost.yaml) plus deployment options. */
-export type WatchpostProps = FileInput & WatchpostOptions;
+/**
+ * The check file's content (typed and documented as in watchpost.yaml, see
+ * lib/watchpost-props.ts; validated at construction) plus deployment options.
+ */
+export type WatchpostProps = WatchpostCheckFile & WatchpostOptions;
 
 /** Thrown when the checks are invalid; carries the same problems `watchpost validate` prints. */
 export class WatchpostConfigError extends Error {
@@ -140,18 +146,20 @@ export class Watchpost extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     // What it will cost, where `cdk synth` prints it; an environment-agnostic stack's region is a token until deploy.
     const region = Stack.of(this).region;
-    Annotations.of(this).addInfo(costSummaryLine(validation.config, { region: Token.isUnresolved(region) ? undefined : region }));
+    Annotations.of(this).addInfo(
+      costSummaryLine(validation.config, {
+        region: Token.isUnresolved(region) ? undefined : region,
+        // What this stack builds: its plan's sizing and stacks, and the options that add or remove dashboards and the key.
+        plan: { memoryMb: this.plan.memoryMb, architecture: this.plan.architecture, checkStacks: props.checkStacks },
+        stack: { dashboard: props.dashboard, topics: props.topics },
+      }),
+    );
 
     this.topics = new AlertTopics(this, 'Topics', { alerting: validation.config.alerting, topics: props.topics, removalPolicy });
     const timeout = Duration.seconds(this.plan.functionTimeoutSeconds);
-    const shortest = Math.min(...this.plan.batches.map((b) => b.frequency));
-    if (this.plan.functionTimeoutSeconds * 1000 >= shortest) {
-      // Not an error: runs of one batch may then overlap, and the handler's own deadline still bounds each.
-      Annotations.of(this).addWarningV2(
-        'watchpost:timeout-above-period',
-        `The probe function timeout (${this.plan.functionTimeoutSeconds}s: the slowest check's attempts plus reserves) is not under the shortest schedule period (${shortest / 1000}s); lower that check's timeout or retries`,
-      );
-    }
+    const timeoutWarning = functionTimeoutWarning(this.plan);
+    // Not an error: the handler's own deadline still bounds each run.
+    if (timeoutWarning) Annotations.of(this).addWarningV2(timeoutWarning.id, timeoutWarning.message);
     this.probe = new ProbeFunction(this, 'Probe', {
       rawConfig: raw,
       namespace: this.plan.namespace,
@@ -262,6 +270,44 @@ export class CheckShardStack extends NestedStack {
   }
 }
 
+/**
+ * One timeout serves every batch, and the slowest check anywhere sets it. When
+ * that is more than half the shortest schedule period, the short batches get
+ * a timeout near their period, and the duration alarm (above 80 % of the
+ * timeout) no longer notices one of them running late; at the period or
+ * above, runs of one batch may overlap. Says which checks set it and what to
+ * change; undefined when the timeout is within half the shortest period.
+ */
+export function functionTimeoutWarning(plan: DeploymentPlan): { id: string; message: string } | undefined {
+  const timeoutMs = plan.functionTimeoutSeconds * 1000;
+  const shortest = Math.min(...plan.batches.map((b) => b.frequency));
+  const half = shortest / 2;
+  if (timeoutMs <= half) return undefined;
+  const reserves = SIZING.publishReserveMs + SIZING.startupReserveMs;
+  const needs = (spec: CheckSpec) => Math.ceil((worstCaseMs(spec) + reserves) / 1000) * 1000;
+  // The checks that alone would push the timeout past half the period, slowest first.
+  const setters = plan.checks.map((c) => c.spec).filter((spec) => needs(spec) > half).sort((a, b) => needs(b) - needs(a));
+  const shown = setters.slice(0, 5).map((spec) => `${spec.name} (timeout ${formatDuration(spec.timeout)}, retries ${spec.retries}: ${formatDuration(needs(spec))} with reserves)`);
+  const more = setters.length > shown.length ? ` and ${setters.length - shown.length} more` : '';
+  const period = formatDuration(shortest);
+  const set = `set by ${shown.join(', ')}${more}`;
+  const [which, each] = setters.length === 1 ? ['that check', 'it needs'] : ['those checks', 'each needs'];
+  const fix = `lower the timeout or retries of ${which} until ${each} at most ${formatDuration(Math.floor(half / 1000) * 1000)} with the ${formatDuration(reserves)} reserves`;
+  if (timeoutMs >= shortest) {
+    return {
+      id: 'watchpost:timeout-above-period',
+      message: `The probe function timeout (${formatDuration(timeoutMs)}: the slowest check's attempts plus reserves) is not under the shortest schedule period (${period}), ${set}: runs of a ${period} batch may overlap; ${fix}`,
+    };
+  }
+  return {
+    id: 'watchpost:timeout-above-half-period',
+    message:
+      `The probe function timeout (${formatDuration(timeoutMs)}) is more than half the shortest schedule period (${period}), ${set}. ` +
+      `One timeout serves every batch, so a ${period} batch may run ${formatDuration(timeoutMs)} before it is stopped, and the duration alarm ` +
+      `(above 80 % of the timeout, ${formatDuration(Math.floor(timeoutMs * 0.8))}) no longer notices a ${period} batch running late; ${fix}`,
+  };
+}
+
 /** Every problem with the deployment options, like validate reports the file's. */
 function optionsProblems(props: WatchpostOptions): Problem[] {
   const problems: Problem[] = [];
@@ -278,8 +324,8 @@ function optionsProblems(props: WatchpostOptions): Problem[] {
   return problems;
 }
 
-function stripOptions(props: WatchpostProps): FileInput {
+function stripOptions(props: WatchpostProps): WatchpostCheckFile {
   const raw: Record<string, unknown> = { ...props };
   for (const key of OPTION_KEYS) delete raw[key];
-  return raw as FileInput;
+  return raw as WatchpostCheckFile;
 }

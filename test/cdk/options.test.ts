@@ -132,21 +132,52 @@ describe('cost summary at synth', () => {
 });
 
 describe('function timeout against the schedule period', () => {
-  it('warns when the slowest check leaves the timeout at or above the shortest period', () => {
+  const warningsOf = (file: FileInput) => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
+    new Watchpost(stack, 'W', file);
+    return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('probe function timeout')).map((w) => String(w.entry.data));
+  };
+
+  it('warns when the slowest check leaves the timeout at or above the shortest period, naming it', () => {
     // GIVEN a 1m check whose two attempts of 29 s plus reserves need 67 s
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    const stack = new Stack(app, 'S');
-    new Watchpost(stack, 'W', { checks: [{ name: 'slow', url: 'https://slow.example.com/', timeout: '29s', retries: 1 }] });
+    const warnings = warningsOf({ checks: [{ name: 'slow', url: 'https://slow.example.com/', timeout: '29s', retries: 1 }] });
     // THEN
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('not under the shortest schedule period'));
-    assert.equal(warnings.length, 1);
-    assert.match(String(warnings[0]!.entry.data), /timeout \(67s: .*\) is not under the shortest schedule period \(60s\)/);
+    assert.deepEqual(warnings, [
+      'The probe function timeout (67s: the slowest check\'s attempts plus reserves) is not under the shortest schedule period (1m), ' +
+        'set by slow (timeout 29s, retries 1: 67s with reserves): runs of a 1m batch may overlap; ' +
+        'lower the timeout or retries of that check until it needs at most 30s with the 8s reserves [ack: watchpost:timeout-above-period]',
+    ]);
   });
 
-  it('does not warn for the defaults (10 s timeout: an 18 s function timeout)', () => {
-    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
-    new Watchpost(stack, 'W', FILE);
-    assert.equal(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('schedule period')).length, 0);
+  it('warns when a slow check of a longer frequency pushes the timeout past half the shortest period, naming only the checks that do', () => {
+    // GIVEN 1m checks of the default 10 s (18 s each with reserves) and two 5m checks: 2 × 20 s + 0.25 s backoff + 8 s = 49 s, and 25 s + 8 s = 33 s
+    const warnings = warningsOf({
+      checks: [
+        { name: 'home', url: 'https://shop.example.com/' },
+        { name: 'report-export', url: 'https://shop.example.com/export', frequency: '5m', timeout: '20s', retries: 1 },
+        { name: 'search', url: 'https://shop.example.com/search', frequency: '5m', timeout: '25s' },
+        { name: 'api', url: 'https://api.example.com/health', timeout: '5s' },
+      ],
+    });
+    // THEN one warning: which checks set the timeout (slowest first), what it does to the 1m batches and the duration alarm, what to change
+    assert.deepEqual(warnings, [
+      'The probe function timeout (49s) is more than half the shortest schedule period (1m), ' +
+        'set by report-export (timeout 20s, retries 1: 49s with reserves), search (timeout 25s, retries 0: 33s with reserves). ' +
+        'One timeout serves every batch, so a 1m batch may run 49s before it is stopped, and the duration alarm ' +
+        '(above 80 % of the timeout, 39.2s) no longer notices a 1m batch running late; ' +
+        'lower the timeout or retries of those checks until each needs at most 30s with the 8s reserves [ack: watchpost:timeout-above-half-period]',
+    ]);
+  });
+
+  it('does not warn at exactly half the shortest period, nor for the defaults (10 s timeout: an 18 s function timeout)', () => {
+    // 22 s + 8 s = 30 s: exactly half of 1m
+    assert.deepEqual(warningsOf({ checks: [{ name: 'edge', url: 'https://edge.example.com/', timeout: '22s' }] }), []);
+    assert.deepEqual(warningsOf({ checks: [{ name: 'edge', url: 'https://edge.example.com/', timeout: '22001ms' }] }).length, 1);
+    assert.deepEqual(warningsOf(FILE), []);
+  });
+
+  it('measures against the shortest period present: the same slow check alone at 5m is fine', () => {
+    assert.deepEqual(warningsOf({ checks: [{ name: 'report-export', url: 'https://shop.example.com/export', frequency: '5m', timeout: '20s', retries: 1 }] }), []);
   });
 });
 

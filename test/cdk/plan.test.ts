@@ -49,7 +49,7 @@ describe('dashboard capacity', () => {
 
 describe('batches', () => {
   it('puts at most 10 checks of one frequency in a batch, all probed in one wave', () => {
-    // 10, not 25: https readings at 1,024 MB were 12–20 ms high with 10 in flight, 23–34 ms with 25 (docs/BENCHMARKS.md).
+    // 10, not 25: https readings at 1,024 MB were 13.7 / 18.7 ms high (median / p95) with 10 in flight, 20.6 / 31.6 ms with 25 (docs/BENCHMARKS.md, table 5b).
     assert.equal(SIZING.batchSize, 10);
     // worstCaseMs (the function timeout) assumes one wave: every check of a batch in flight at once.
     assert.ok(SIZING.concurrency >= SIZING.batchSize, `concurrency ${SIZING.concurrency} < batch ${SIZING.batchSize}`);

@@ -226,9 +226,18 @@ describe('topics and key', () => {
     for (const topic of [criticalTopic, warningTopic]) {
       const policy = ofType('AWS::SNS::TopicPolicy').find((p) => JSON.stringify(p.props.Topics) === JSON.stringify([{ Ref: topic }]))!;
       const statements = policy.props.PolicyDocument.Statement as Array<Record<string, any>>;
-      const deny = statements.find((s) => s.Effect === 'Deny')!;
+      const denies = statements.filter((s) => s.Effect === 'Deny');
+      assert.equal(denies.length, 1);
+      const deny = denies[0]!;
       assert.deepEqual(deny.Condition, { Bool: { 'aws:SecureTransport': 'false' } });
       assert.equal(deny.Principal, '*');
+      assert.deepEqual(deny.Resource, { Ref: topic });
+      // Every action a topic policy accepts (SNS developer guide, "Valid Amazon SNS policy actions"), not only Publish.
+      assert.deepEqual([deny.Action].flat().sort(), [
+        'sns:AddPermission', 'sns:DeleteTopic', 'sns:GetDataProtectionPolicy', 'sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic',
+        'sns:ListTagsForResource', 'sns:Publish', 'sns:PutDataProtectionPolicy', 'sns:RemovePermission', 'sns:SetTopicAttributes', 'sns:Subscribe',
+      ]);
+      assert.equal(statements.length, 2, 'the TLS deny and the alarms\' publish grant, nothing else');
       const allow = statements.find((s) => s.Principal?.Service === 'cloudwatch.amazonaws.com')!;
       assert.equal(allow.Action, 'sns:Publish');
       assert.deepEqual(allow.Resource, { Ref: topic });
@@ -303,9 +312,18 @@ describe('check alarms', () => {
     assert.equal(alarm('watchpost-api-health-latency-critical').Threshold, 1000);
   });
 
-  it('certificate: CertDaysRemaining below minDaysRemaining', () => {
+  it('certificate: CertDaysRemaining below minDaysRemaining in M of N periods of the frequency, missing data not breaching', () => {
     const a = alarm('watchpost-shop-home-certificate');
-    assert.deepEqual([a.MetricName, a.Statistic, a.ComparisonOperator, a.Threshold], ['CertDaysRemaining', 'Minimum', 'LessThanThreshold', 14]);
+    assert.deepEqual(
+      {
+        ns: a.Namespace, metric: a.MetricName, dims: a.Dimensions, stat: a.Statistic, period: a.Period, op: a.ComparisonOperator,
+        threshold: a.Threshold, m: a.DatapointsToAlarm, n: a.EvaluationPeriods, missing: a.TreatMissingData,
+      },
+      {
+        ns: 'Shop/Probes', metric: 'CertDaysRemaining', dims: [{ Name: 'Check', Value: 'shop-home' }], stat: 'Minimum', period: 60, op: 'LessThanThreshold',
+        threshold: 14, m: 2, n: 3, missing: 'notBreaching',
+      },
+    );
   });
 
   it("sends ALARM and OK to the severity's topic", () => {
@@ -347,7 +365,7 @@ describe('function alarms (the monitor is monitored)', () => {
   const fnAlarms = ofType('AWS::CloudWatch::Alarm').filter((a) => !a.file.includes('nested'));
   const byName = new Map(fnAlarms.map((a) => [a.props.AlarmName, a.props]));
 
-  it('alarms on errors, throttles and duration above 80 % of the timeout, to the critical topic', () => {
+  it('alarms on errors, throttles and duration above 80 % of the timeout, 1 of 1 five-minute period, missing data not breaching, to the critical topic', () => {
     assert.deepEqual([...byName.keys()].sort(), ['watchpost-probe-function-duration', 'watchpost-probe-function-errors', 'watchpost-probe-function-throttles']);
     const expect = { errors: ['Errors', 'Sum', 0], throttles: ['Throttles', 'Sum', 0], duration: ['Duration', 'Maximum', 28_000 * 0.8] } as const;
     for (const [kind, [metric, stat, threshold]] of Object.entries(expect)) {
@@ -357,6 +375,10 @@ describe('function alarms (the monitor is monitored)', () => {
       assert.equal(a.Statistic, stat);
       assert.equal(a.Threshold, threshold);
       assert.equal(a.ComparisonOperator, 'GreaterThanThreshold');
+      assert.equal(a.Period, 300);
+      assert.equal(a.DatapointsToAlarm, 1);
+      assert.equal(a.EvaluationPeriods, 1);
+      assert.equal(a.TreatMissingData, 'notBreaching');
       assert.deepEqual(a.Dimensions, [{ Name: 'FunctionName', Value: { Ref: functionId } }]);
       assert.deepEqual(a.AlarmActions, [{ Ref: criticalTopic }]);
       assert.deepEqual(a.OKActions, [{ Ref: criticalTopic }]);
