@@ -11,7 +11,7 @@ import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { DASHBOARD_LIMITS } from './plan.ts';
-import { CHECK_DIMENSION, METRICS, PHASE_METRICS } from './spec/metrics.ts';
+import { CHECK_DIMENSION, METRICS, phasesForCheck } from './spec/metrics.ts';
 import type { CheckSpec } from './spec/types.ts';
 
 /** CloudWatch shows at most 100 alarms in one alarm status widget. */
@@ -163,7 +163,7 @@ function checkRow(namespace: string, spec: CheckSpec): cloudwatch.IWidget[] {
     row.push(
       new cloudwatch.GraphWidget({
         title: `${spec.name}: phases (ms, average)`,
-        left: PHASE_METRICS.map((key) => metric(METRICS[key].name, 'Average', key)),
+        left: phasesForCheck(spec).map((key) => metric(METRICS[key].name, 'Average', key)),
         stacked: true,
         leftYAxis: { min: 0, showUnits: false },
         width,

@@ -6,7 +6,7 @@
  * template).
  */
 import type { AlarmPlan, DeploymentPlan } from './plan.ts';
-import { PHASE_METRICS } from './spec/metrics.ts';
+import { phasesForCheck } from './spec/metrics.ts';
 import { SEVERITIES, type CheckSpec, type Severity } from './spec/types.ts';
 
 /**
@@ -29,11 +29,11 @@ export interface StackChoices {
  * metric a graph reads counted once per statistic drawn, a metric read by a
  * math expression included (the convention of DASHBOARD_LIMITS): Success
  * under the availability expression, Duration as p50, p90 and max, and the
- * phase graph's lines when the check publishes timings (the dashboard draws
- * every phase, TlsTime included, even for an http: URL).
+ * phase graph's lines when the check publishes timings (only the phases it
+ * publishes: phasesForCheck).
  */
 export function dashboardMetricsForCheck(spec: CheckSpec): number {
-  return 1 + 3 + (spec.metrics.timings ? PHASE_METRICS.length : 0);
+  return 1 + 3 + (spec.metrics.timings ? phasesForCheck(spec).length : 0);
 }
 
 /**

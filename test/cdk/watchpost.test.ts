@@ -426,6 +426,23 @@ describe('dashboards', () => {
     assert.deepEqual(phases.properties.metrics.map((m: any[]) => m[1]), ['DnsTime', 'ConnectTime', 'TlsTime', 'FirstByteTime', 'DownloadTime']);
     assert.equal(phases.properties.stacked, true);
   });
+
+  it('draws only the phases a check publishes: no TlsTime for http, no DnsTime for an IP address', () => {
+    const small = synthWatchpost(
+      {
+        checks: [
+          { name: 'plain', url: 'http://plain.example.com/', metrics: { timings: true } },
+          { name: 'by-address', url: 'https://192.0.2.10/', metrics: { timings: true }, tls: { verify: false } },
+        ],
+      },
+      { bundle: false },
+    );
+    const board = small.resources.find((r) => r.type === 'AWS::CloudWatch::Dashboard')!;
+    const phaseLines = (title: string) =>
+      dashboardBody(board.props).widgets.find((w: any) => w.properties.title === title)!.properties.metrics.map((m: any[]) => m[1]);
+    assert.deepEqual(phaseLines('plain: phases (ms, average)'), ['DnsTime', 'ConnectTime', 'FirstByteTime', 'DownloadTime']);
+    assert.deepEqual(phaseLines('by-address: phases (ms, average)'), ['ConnectTime', 'TlsTime', 'FirstByteTime', 'DownloadTime']);
+  });
 });
 
 describe('template quality', () => {
