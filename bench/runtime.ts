@@ -50,7 +50,8 @@ try {
   const last = runs.at(-1)!.summary;
 
   console.log(`| figure | value |\n| --- | --- |`);
-  console.log(`| bundle size (index.mjs, minified, SDK bundled) | ${(bundle.bytes / 1024).toFixed(0)} KiB |`);
+  console.log(`| measured with | Node ${process.version} on ${process.arch} (the function runs nodejs24.x) |`);
+  console.log(`| bundle size (index.mjs, minified, SDK bundled, PROBE_BUNDLE options) | ${(bundle.bytes / 1024).toFixed(0)} KiB (${bundle.bytes.toLocaleString('en-US')} bytes) |`);
   console.log(`| module init (import of the bundle), median of ${INIT_SAMPLES} fresh processes | ${median(inits).toFixed(0)} ms (min ${Math.min(...inits).toFixed(0)}, max ${Math.max(...inits).toFixed(0)}) |`);
   console.log(`| peak RSS, 100 checks incl. one 1 MiB body, max of ${MEMORY_SAMPLES} runs | ${(Math.max(...runs.map((r) => r.memory.maxRssBytes)) / MIB).toFixed(1)} MB |`);
   console.log(`| peak heap used (sampled every 5 ms), max of ${MEMORY_SAMPLES} runs | ${(Math.max(...runs.map((r) => r.memory.heapUsedBytes)) / MIB).toFixed(1)} MB |`);

@@ -14,10 +14,10 @@ import type { CheckSpec, WatchpostConfig } from '../lib/spec/types.ts';
 import { configFilePath, loadBundledConfig, readEnvironment, type RuntimeEnv } from './config.ts';
 import { blank, runChecks as realRunChecks } from './runner.ts';
 import { datapointsFor } from './sinks/datapoints.ts';
-import { alarmHints, IncidentMemory, noticeFor, type AlarmHints, type KnownState } from './sinks/incident-state.ts';
+import { alarmHints, IncidentMemory, needsAlarmState, noticeFor, previousState, type KnownState, type Recalled } from './sinks/incident-state.ts';
 import { problemLine, resultLine, stdoutWriter, type LogWriter, type SummaryLine } from './sinks/log-lines.ts';
 import { describeError, publishMetrics, type MetricsOutcome } from './sinks/metrics.ts';
-import { failureNotice, recoveryNotice, sendNotice, type Notice } from './sinks/notifier.ts';
+import { failureNotice, recoveryNotice, sendNotice, severityOf, type Notice } from './sinks/notifier.ts';
 import { scrubberFor } from './sinks/scrub.ts';
 
 /** What EventBridge Scheduler sends: the batch id, the names of its checks, and when the run was due. */
@@ -148,12 +148,6 @@ async function invoke(rt: Runtime, event: unknown, context: InvocationContext): 
     return finish(summary({ level: 'warn', outcome: 'stale', batch, errors: [...errors, problem] }));
   }
 
-  // Alarm states for checks this container has not seen: read while the probes run, so they cost no time.
-  const unseen = rt.memory.unknown(specs.map((s) => s.name));
-  const hintsAbort = AbortSignal.timeout(Math.max(1, probeDeadline - rt.now()));
-  const hints: Promise<AlarmHints> =
-    unseen.length > 0 ? alarmHints(rt.cloudWatch, unseen, hintsAbort) : Promise.resolve({ states: new Map(), error: null, calls: 0 });
-
   const collected: Array<CheckResult | undefined> = new Array(specs.length);
   let results: CheckResult[] = [];
   let line!: SummaryLine;
@@ -165,7 +159,7 @@ async function invoke(rt: Runtime, event: unknown, context: InvocationContext): 
     results = collected.filter((r): r is CheckResult => r !== undefined);
     throw err;
   } finally {
-    const published = await publishAll(rt, specs, results, batch, await hints, publishDeadline);
+    const published = await publishAll(rt, specs, results, { batch, scheduledTime: Date.parse(scheduledTime) }, publishDeadline);
     const failed = results.filter((r) => !r.ok).length;
     line = finish(
       summary({
@@ -255,24 +249,20 @@ async function publishAll(
   rt: Runtime,
   specs: CheckSpec[],
   results: CheckResult[],
-  batch: string,
-  hints: AlarmHints,
+  run: { batch: string; scheduledTime: number },
   deadline: number,
 ): Promise<Published> {
   const abortSignal = AbortSignal.timeout(Math.max(1, deadline - rt.now()));
-  const context = { region: rt.env.region, batch };
+  const context = { region: rt.env.region, batch: run.batch };
   const specOf = new Map(specs.map((s) => [s.name, s]));
   const pairs = results.flatMap((r) => (specOf.has(r.name) ? [{ spec: specOf.get(r.name)!, result: r }] : []));
   for (const { spec, result } of pairs) rt.log(JSON.stringify(resultLine(result, scrubberFor(spec), context)));
 
   const errors: string[] = [];
-  if (hints.error) {
-    errors.push(`alarm states unreadable, previous state unknown for ${hints.states.size === 0 ? 'unseen' : 'some'} checks: ${hints.error}`);
-  }
   const datapoints = pairs.flatMap(({ spec, result }) => datapointsFor(spec, result));
   const [metrics, notices] = await Promise.allSettled([
     publishMetrics(rt.cloudWatch, rt.env.namespace, datapoints, { abortSignal, log: rt.log }),
-    notify(rt, pairs, hints, context, abortSignal),
+    notify(rt, pairs, run.scheduledTime, context, abortSignal),
   ]);
   const metricsOutcome: MetricsOutcome =
     metrics.status === 'fulfilled'
@@ -286,14 +276,21 @@ async function publishAll(
 async function notify(
   rt: Runtime,
   pairs: Array<{ spec: CheckSpec; result: CheckResult }>,
-  hints: AlarmHints,
+  scheduledTime: number,
   context: { region: string; batch: string },
   abortSignal: AbortSignal,
 ): Promise<{ sent: number; failed: number; errors: string[] }> {
   const outcome = { sent: 0, failed: 0, errors: [] as string[] };
+  const recalled = new Map<string, Recalled>(pairs.map(({ spec }) => [spec.name, rt.memory.recall(spec.name, scheduledTime, spec.frequency)]));
+  // Read after the probes, not during: only the results say whose alarm matters, and a healthy run needs none.
+  const asked = pairs.filter(({ spec, result }) => needsAlarmState(result.ok, recalled.get(spec.name)!)).map(({ spec }) => spec.name);
+  const alarms = asked.length > 0 ? await alarmHints(rt.cloudWatch, asked, abortSignal) : { states: new Map<string, KnownState>(), error: null };
+  if (alarms.error) outcome.errors.push(`alarm states unreadable, previous state unknown for some of ${asked.length} checks: ${alarms.error}`);
+
   const sends: Array<Promise<void>> = [];
   for (const { spec, result } of pairs) {
-    const previous = rt.memory.get(spec.name) ?? hints.states.get(spec.name) ?? 'unknown';
+    const severity = result.ok ? 'critical' : severityOf(result);
+    const previous = previousState(recalled.get(spec.name)!, alarms.states.get(spec.name), severity);
     const which = noticeFor(result.ok, previous);
     const scrub = scrubberFor(spec);
     let notice: Notice | null = null;
@@ -305,20 +302,22 @@ async function notify(
       notice = recoveryNotice(spec, result, scrub, { ...context, severity: previous.severity });
       next = { ok: true, severity: previous.severity };
     } else {
-      // No change to announce; remember the verdict (a still-failing check keeps its incident's severity).
-      rt.memory.set(spec.name, result.ok || previous === 'unknown' ? { ok: result.ok, severity: 'critical' } : previous);
+      // No change to announce; a still-failing check keeps its incident's severity.
+      rt.memory.remember(spec.name, result.ok || previous === 'unknown' ? { ok: result.ok, severity: 'critical' } : previous, scheduledTime);
       continue;
     }
+    // Undelivered, the announced state stays what it was (unknown counts as "no open incident"), so the next run retries.
+    const unchanged: KnownState = previous === 'unknown' ? { ok: true, severity: 'critical' } : previous;
     const sent = notice;
     sends.push(
       sendNotice(rt.sns, rt.env.topics[sent.severity], sent, { abortSignal }).then(
         () => {
-          // Remembered only once delivered, so a failed Publish is retried on the next run.
-          rt.memory.set(spec.name, next);
+          rt.memory.remember(spec.name, next, scheduledTime);
           outcome.sent++;
           rt.log(problemLine('info', 'notice sent', { check: spec.name, event: sent.event, severity: sent.severity }));
         },
         (err: unknown) => {
+          rt.memory.remember(spec.name, unchanged, scheduledTime);
           outcome.failed++;
           const why = `SNS Publish of the ${sent.event} notice for ${spec.name} failed: ${describeError(err)}`;
           outcome.errors.push(why);

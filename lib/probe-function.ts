@@ -12,7 +12,7 @@ import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -95,14 +95,7 @@ export class ProbeFunction extends Construct {
       },
       bundling: {
         forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        target: PROBE_BUNDLE.target,
-        minify: PROBE_BUNDLE.minify,
-        sourceMap: PROBE_BUNDLE.sourcemap,
-        externalModules: PROBE_BUNDLE.externalModules,
-        banner: PROBE_BUNDLE.banner,
-        // Prefer the ESM builds of dependencies (the AWS SDK ships both).
-        mainFields: ['module', 'main'],
+        ...probeBundling(),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
@@ -171,6 +164,27 @@ function availabilityAlarmArns(stack: Stack): string {
     resourceName: `${ALARM_NAME_PREFIX}*-availability`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
+}
+
+/**
+ * PROBE_BUNDLE.esbuild as NodejsFunction bundling options. Keyed by every
+ * esbuild option, so one added there without a translation here fails to
+ * type-check instead of building a different asset than the one tested.
+ */
+export function probeBundling(): Partial<BundlingOptions> {
+  const o = PROBE_BUNDLE.esbuild;
+  const translated: Record<keyof typeof o, Partial<BundlingOptions>> = {
+    // NodejsFunction always builds for node.
+    platform: {},
+    format: { format: o.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS },
+    target: { target: o.target },
+    minify: { minify: o.minify },
+    sourcemap: { sourceMap: o.sourcemap },
+    external: { externalModules: o.external },
+    mainFields: { mainFields: o.mainFields },
+    banner: { banner: o.banner.js },
+  };
+  return Object.assign({}, ...Object.values(translated)) as Partial<BundlingOptions>;
 }
 
 const tempDirs: string[] = [];

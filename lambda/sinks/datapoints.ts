@@ -21,6 +21,8 @@ export interface Datapoint {
  * The datapoints of one result. A metric whose value the run did not produce
  * (a phase that did not happen, no certificate, no cache verdict, a missing
  * Server-Timing entry) is left out rather than published as a false zero.
+ * A check that never ran (attempts 0: the batch deadline came first) still
+ * publishes Success=0 but no Duration or phases: its zero total is no latency.
  */
 export function datapointsFor(spec: CheckSpec, result: CheckResult): Datapoint[] {
   const timestamp = Date.parse(result.startedAt);
@@ -38,7 +40,7 @@ function valueOf(metric: PublishedMetric, r: CheckResult): number | null {
     case 'success':
       return r.ok ? 1 : 0;
     case 'duration':
-      return r.timings.total;
+      return r.attempts === 0 ? null : r.timings.total;
     case 'certDaysRemaining':
       return r.certificate?.daysRemaining ?? null;
     case 'cacheHit':
@@ -49,7 +51,7 @@ function valueOf(metric: PublishedMetric, r: CheckResult): number | null {
     }
     default: {
       const phase = PHASE_METRICS.find((p) => p === metric.key);
-      return phase ? r.timings[phase] : null;
+      return phase && r.attempts > 0 ? r.timings[phase] : null;
     }
   }
 }

@@ -1,9 +1,13 @@
 /**
  * Nothing secret leaves the probe: every text a sink writes (log lines,
- * notifications) passes through here first. Secret header values the check
- * sends are removed wherever they appear (a target that echoes its request
- * headers would otherwise leak a token in the body excerpt), as are URL
- * credentials and secret response headers.
+ * notifications) passes through here first. A secret header's value the
+ * check sends is removed from free text wherever it appears (a target that
+ * echoes its request headers would otherwise leak a token in the body
+ * excerpt), and so is each space-separated part of it (the token of
+ * `Bearer <token>` can appear alone) except a leading auth-scheme word, which
+ * is no secret and would otherwise be redacted from every text it appears in.
+ * The URL password goes the same way; secret response headers are redacted
+ * by name.
  */
 import type { LineScrubber } from '../../lib/spec/log-lines.ts';
 import type { CheckSpec } from '../../lib/spec/types.ts';
@@ -12,7 +16,23 @@ import { isSecretHeader, REDACTED, redactHeaders } from '../redact.ts';
 export { REDACTED };
 
 /** Values shorter than this are not scrubbed from free text (a secret "1" would mangle every number). */
-const MIN_SCRUBBED_LENGTH = 4;
+export const MIN_SCRUBBED_LENGTH = 4;
+
+/**
+ * HTTP authentication schemes (the IANA registry, plus common unregistered
+ * ones), compared case-insensitively: the first word of a secret value that is
+ * one of these is public protocol, not part of the secret.
+ */
+const AUTH_SCHEMES = new Set(
+  ['basic', 'bearer', 'digest', 'dpop', 'gnap', 'hoba', 'mutual', 'negotiate', 'ntlm', 'oauth', 'privatetoken', 'scram-sha-1', 'scram-sha-256', 'vapid', 'concealed', 'token', 'apikey', 'aws4-hmac-sha256'],
+);
+
+/** The strings to remove for one secret value: the whole value, and its parts less a leading scheme word. */
+export function secretParts(value: string): string[] {
+  const parts = value.trim().split(/\s+/);
+  if (parts.length > 1 && AUTH_SCHEMES.has(parts[0]!.toLowerCase())) parts.shift();
+  return [...new Set([value, ...parts])];
+}
 
 /** `text` and `url` are what a log line needs (lib/spec/log-lines.ts); notices need the headers too. */
 export interface Scrubber extends LineScrubber {
@@ -24,9 +44,7 @@ export function scrubberFor(spec: CheckSpec): Scrubber {
   const values = new Set<string>();
   for (const [name, value] of Object.entries(spec.headers)) {
     if (!isSecretHeader(name, spec.secretHeaders)) continue;
-    values.add(value);
-    // `Bearer abc`: the token alone can appear too.
-    for (const part of value.split(/\s+/)) values.add(part);
+    for (const part of secretParts(value)) values.add(part);
   }
   const password = passwordOf(spec.url);
   if (password) values.add(password).add(decodeURIComponent(password));

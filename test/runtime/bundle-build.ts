@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { PROBE_BUNDLE } from '../../lib/probe-bundle.ts';
 
 export interface BuiltBundle {
@@ -22,29 +22,29 @@ export interface DriverReport {
   memory: { maxRssBytes: number; heapUsedBytes: number };
 }
 
-export async function buildProbeBundle(dir: string, rawConfig: unknown): Promise<BuiltBundle> {
-  const file = path.join(dir, 'index.mjs');
-  const result = await build({
+/** The esbuild options of the test build: PROBE_BUNDLE's, plus where to read and write and what to report. */
+export function probeBuildOptions(dir: string) {
+  return {
+    ...PROBE_BUNDLE.esbuild,
     entryPoints: [PROBE_BUNDLE.entry],
-    outfile: file,
+    outfile: path.join(dir, PROBE_BUNDLE.outputFile),
     bundle: true,
-    platform: 'node',
-    format: PROBE_BUNDLE.format,
-    target: PROBE_BUNDLE.target,
-    minify: PROBE_BUNDLE.minify,
-    sourcemap: PROBE_BUNDLE.sourcemap,
-    external: PROBE_BUNDLE.externalModules,
-    banner: { js: PROBE_BUNDLE.banner },
     logLevel: 'silent',
     metafile: true,
-  });
+  } satisfies BuildOptions;
+}
+
+export async function buildProbeBundle(dir: string, rawConfig: unknown): Promise<BuiltBundle> {
+  const options = probeBuildOptions(dir);
+  const file = options.outfile;
+  const result = await build(options);
   writeFileSync(path.join(dir, PROBE_BUNDLE.configFileName), JSON.stringify(rawConfig));
   const driver = path.join(dir, 'driver.mjs');
   writeFileSync(
     driver,
     `// Invokes the bundle like the Lambda runtime: argv[2] is the event, argv[3] the ms before timeout.
 const t0 = performance.now();
-const { ${PROBE_BUNDLE.handlerExport}: handler } = await import('./index.mjs');
+const { ${PROBE_BUNDLE.handlerExport}: handler } = await import('./${PROBE_BUNDLE.outputFile}');
 const initMs = performance.now() - t0;
 const end = Date.now() + Number(process.argv[3]);
 let peakHeap = process.memoryUsage().heapUsed;

@@ -5,16 +5,20 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { PROBE_BUNDLE } from '../../lib/probe-bundle.ts';
+import { probeBundling, ProbeFunction } from '../../lib/probe-function.ts';
 import { METRICS } from '../../lib/spec/metrics.ts';
 import { motoEnv, motoSkip, startMoto, type Moto } from '../fixtures/moto.ts';
-import { buildProbeBundle } from './bundle-build.ts';
+import { buildProbeBundle, probeBuildOptions } from './bundle-build.ts';
 import { startTargets, type Targets } from './helpers.ts';
-import { createTopic, listMetrics, readMetric } from './moto-helpers.ts';
+import { createTopic, listMetrics, metricData, toSecond } from './moto-helpers.ts';
 
 describe('the bundled probe asset', { skip: motoSkip() }, () => {
   let moto: Moto;
@@ -51,7 +55,8 @@ describe('the bundled probe asset', { skip: motoSkip() }, () => {
       WATCHPOST_CRITICAL_TOPIC_ARN: await createTopic(sns, 'bundle-critical'),
       WATCHPOST_WARNING_TOPIC_ARN: await createTopic(sns, 'bundle-warning'),
     };
-    const event = { batch: 'f1m-0', checks: ['up', 'down'], scheduledTime: new Date().toISOString() };
+    const sent = Date.now();
+    const event = { batch: 'f1m-0', checks: ['up', 'down'], scheduledTime: new Date(sent).toISOString() };
     const out = await runNode(dir, path.basename(bundle.driver), [JSON.stringify(event), '20000'], env);
     assert.equal(out.code, 0, out.stderr.slice(-1_500));
     const report = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as { summary: { outcome: string; datapoints: number; metricsFallback: string } };
@@ -61,8 +66,10 @@ describe('the bundled probe asset', { skip: motoSkip() }, () => {
     );
     const cw = moto.cloudWatch();
     assert.equal((await listMetrics(cw, 'WatchpostBundle')).length, 4);
-    assert.deepEqual((await readMetric(cw, 'WatchpostBundle', METRICS.success.name, { Check: 'down' })).map((d) => d.value), [0]);
-    assert.deepEqual((await readMetric(cw, 'WatchpostBundle', METRICS.success.name, { Check: 'up' })).map((d) => d.value), [1]);
+    const success = async (check: string) =>
+      (await metricData(cw, 'WatchpostBundle', METRICS.success.name, { Check: check }, METRICS.success.unit, { start: toSecond(sent), end: Date.now() + 60_000 })).map((d) => d.value);
+    assert.deepEqual(await success('down'), [0]);
+    assert.deepEqual(await success('up'), [1]);
   });
 
   it('fails at start naming a missing variable', async () => {
@@ -71,9 +78,58 @@ describe('the bundled probe asset', { skip: motoSkip() }, () => {
     assert.match(out.stderr, /WATCHPOST_CRITICAL_TOPIC_ARN, WATCHPOST_WARNING_TOPIC_ARN, AWS_REGION not set/);
   });
 
-  it('uses the bundle options shared with the construct', () => {
+  it('has its check file beside it under the name the handler reads', () => {
     assert.equal(PROBE_BUNDLE.configFileName, 'watchpost.config.json');
     assert.ok(existsSync(path.join(dir, PROBE_BUNDLE.configFileName)));
+  });
+});
+
+// No moto needed: the tested and benchmarked bundle must be the deployed one, with or without the emulator.
+describe('the bundle options', () => {
+  it('is built with exactly PROBE_BUNDLE.esbuild, the options the construct bundles with', () => {
+    const dir = path.join(tmpdir(), 'any');
+    const { entryPoints, outfile, bundle, logLevel, metafile, ...shared } = probeBuildOptions(dir);
+    assert.deepEqual(shared, PROBE_BUNDLE.esbuild);
+    assert.deepEqual([entryPoints, outfile, bundle, logLevel, metafile], [[PROBE_BUNDLE.entry], path.join(dir, PROBE_BUNDLE.outputFile), true, 'silent', true]);
+    assert.deepEqual(PROBE_BUNDLE.esbuild.mainFields, ['module', 'main'], 'the ESM builds of dependencies, as cdk synth bundles them');
+    assert.deepEqual(probeBundling(), {
+      format: 'esm',
+      target: PROBE_BUNDLE.esbuild.target,
+      minify: PROBE_BUNDLE.esbuild.minify,
+      sourceMap: PROBE_BUNDLE.esbuild.sourcemap,
+      externalModules: PROBE_BUNDLE.esbuild.external,
+      mainFields: PROBE_BUNDLE.esbuild.mainFields,
+      banner: PROBE_BUNDLE.esbuild.banner.js,
+    });
+  });
+
+  it('is byte for byte the asset cdk synth uploads', async () => {
+    const own = mkdtempSync(path.join(tmpdir(), 'watchpost-asset-'));
+    const outdir = mkdtempSync(path.join(tmpdir(), 'watchpost-synth-'));
+    try {
+      const rawConfig = { checks: [{ name: 'up', url: 'http://127.0.0.1:9/' }] };
+      const built = await buildProbeBundle(own, rawConfig);
+      const app = new App({ outdir });
+      const stack = new Stack(app, 'Bundle');
+      new ProbeFunction(stack, 'Probe', {
+        rawConfig,
+        namespace: 'Watchpost',
+        topics: { critical: new sns.Topic(stack, 'Critical'), warning: new sns.Topic(stack, 'Warning') },
+        topicKeys: [],
+        memoryMb: 1024,
+        architecture: lambda.Architecture.ARM_64,
+        timeout: Duration.seconds(30),
+      });
+      app.synth();
+      const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.') && existsSync(path.join(outdir, d, PROBE_BUNDLE.outputFile)));
+      assert.equal(assets.length, 1);
+      const uploaded = readFileSync(path.join(outdir, assets[0]!, PROBE_BUNDLE.outputFile));
+      assert.equal(uploaded.length, built.bytes, 'same size');
+      assert.ok(uploaded.equals(readFileSync(built.file)), 'same bytes');
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
 

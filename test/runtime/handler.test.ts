@@ -16,7 +16,7 @@ import { CHECK_DIMENSION, METRICS, metricsForCheck, PHASE_METRICS } from '../../
 import type { CheckResult } from '../../lib/spec/result.ts';
 import { DUMMY_CREDENTIALS, freePort, motoSkip, startMoto, TEST_REGION, type Moto } from '../fixtures/moto.ts';
 import { assertValidEmf, bundledConfig, passing as passingResult, captureLog, context, startTargets, type CapturedLog, type Targets } from './helpers.ts';
-import { countRequests, createTopic, listMetrics, metricData, readMetric, startSubscriber, subscribe, type Subscriber } from './moto-helpers.ts';
+import { countRequests, createTopic, listMetrics, metricData, startSubscriber, subscribe, toSecond, valuesAt, type Subscriber } from './moto-helpers.ts';
 import { runChecks } from '../../lambda/runner.ts';
 
 const TOKEN = 'Bearer sk-test-0123456789abcdef';
@@ -99,8 +99,11 @@ describe('handler against moto', { skip: motoSkip() }, () => {
       },
     });
     const handler = createHandler(runtime);
+    // Consecutive runs of a 1-minute schedule, as Scheduler stamps them: the container's memory of run n is trusted at run n+1.
+    const firstRun = Math.floor(Date.now() / 60_000) * 60_000;
+    let run = 0;
     const invoke = (names: string[], ms = 20_000): Promise<SummaryLine> =>
-      handler({ batch: 'f1m-0', checks: names, scheduledTime: new Date().toISOString() }, context(ms));
+      handler({ batch: 'f1m-0', checks: names, scheduledTime: new Date(firstRun + run++ * 60_000).toISOString() }, context(ms));
     return { namespace, log, counts, runtime, invoke, results };
   }
 
@@ -125,18 +128,21 @@ describe('handler against moto', { skip: motoSkip() }, () => {
     assert.ok(expected('home').length >= 4, 'home publishes phase timings');
 
     for (const [check, success] of [['home', 1], ['api', 1], ['orders', 0], ['billing', 1]] as const) {
+      // A window a minute either side of the probe's start: the only datum in it must sit at that second.
+      const startedAt = toSecond(resultOf(check).startedAt);
+      const window = { start: startedAt - 60_000, end: Date.now() + 60_000 };
       for (const metric of expected(check)) {
         const phase = PHASE_METRICS.find((p) => METRICS[p].name === metric.name);
         const value = metric.key === 'success' ? success : metric.key === 'duration' ? resultOf(check).timings.total : resultOf(check).timings[phase!]!;
         assert.deepEqual(
-          (await readMetric(cw, namespace, metric.name, metric.dimensions)).map((d) => [d.value, d.unit, d.count]),
-          [[value, metric.unit, 1]],
-          `${check} ${metric.name}`,
+          await metricData(cw, namespace, metric.name, metric.dimensions, metric.unit, window),
+          [{ timestamp: startedAt, value, count: 1 }],
+          `${check} ${metric.name}: value, unit and timestamp as published`,
         );
       }
       const dims = { [CHECK_DIMENSION]: check };
-      assert.deepEqual(await metricData(cw, namespace, METRICS.success.name, dims, METRICS.success.unit), [success], `${check} GetMetricData`);
-      assert.deepEqual(await metricData(cw, namespace, METRICS.success.name, dims, 'Milliseconds'), [], 'stored as Count, not another unit');
+      assert.deepEqual(await metricData(cw, namespace, METRICS.success.name, dims, METRICS.duration.unit, window), [], 'Success stored as Count, not another unit');
+      assert.deepEqual(await metricData(cw, namespace, METRICS.duration.name, dims, METRICS.success.unit, window), [], 'Duration stored as Milliseconds, not another unit');
     }
   });
 
@@ -236,11 +242,11 @@ describe('handler against moto', { skip: motoSkip() }, () => {
 
   it('SNS down: metrics are still published, and the failure detail goes out on the next run', async () => {
     const snsDown = new SNSClient({ endpoint: `http://127.0.0.1:${await freePort()}`, region: TEST_REGION, credentials: DUMMY_CREDENTIALS, maxAttempts: 1 });
-    const { invoke, namespace, runtime } = setup({ sns: snsDown });
+    const { invoke, namespace, runtime, log } = setup({ sns: snsDown });
     const summary = await invoke(['orders', 'api']);
     assert.equal(summary.metricsFallback, 'none');
     assert.equal(summary.notificationsFailed, 1);
-    assert.deepEqual((await readMetric(moto.cloudWatch(), namespace, 'Success', { Check: 'orders' })).map((d) => d.value), [0]);
+    assert.deepEqual(await successOf(namespace, log, 'orders'), [0]);
 
     (runtime as { sns: SNSClient }).sns = moto.sns();
     await invoke(['orders', 'api']);
@@ -259,7 +265,7 @@ describe('handler against moto', { skip: motoSkip() }, () => {
       names.map((n) => [n, false, 'timeout']),
     );
     for (const name of names) {
-      assert.deepEqual((await readMetric(moto.cloudWatch(), namespace, 'Success', { Check: name })).map((d) => d.value), [0], name);
+      assert.deepEqual(await successOf(namespace, log, name), [0], name);
     }
   });
 
@@ -317,7 +323,7 @@ describe('handler against moto', { skip: motoSkip() }, () => {
     assert.ok(summary.remaining > 0);
     assert.deepEqual(log.byMsg('runner missed its deadline')[0]!.missing, ['orders']);
     assert.deepEqual(log.byMsg('check result').map((l) => [l.check, l.ok, l.kind]), [['api', true, null], ['orders', false, 'timeout']]);
-    assert.deepEqual((await readMetric(moto.cloudWatch(), namespace, 'Success', { Check: 'orders' })).map((d) => d.value), [0]);
+    assert.deepEqual(await successOf(namespace, log, 'orders'), [0]);
   });
 
   it('a runner that throws: the results that arrived are published, nothing invented, and the invocation fails', async () => {
@@ -332,6 +338,13 @@ describe('handler against moto', { skip: motoSkip() }, () => {
     const stored = await listMetrics(moto.cloudWatch(), namespace);
     assert.deepEqual(stored.map((m) => m.dimensions.Check).sort(), ['api', 'api']);
   });
+
+  /** GetMetricData of a check's Success in the second its (first logged) probe started. */
+  async function successOf(namespace: string, log: CapturedLog, check: string): Promise<number[]> {
+    const startedAt = log.byMsg('check result').find((l) => l.check === check)?.startedAt;
+    assert.equal(typeof startedAt, 'string', `a result line for ${check}`);
+    return valuesAt(moto.cloudWatch(), namespace, METRICS.success.name, { [CHECK_DIMENSION]: check }, METRICS.success.unit, startedAt as string);
+  }
 
   function assertEmfCarries(log: CapturedLog, namespace: string, datapoints: number, success: Record<string, number>): void {
     const docs = log.emf();

@@ -11,7 +11,7 @@ import type { WatchpostConfig } from '../../lib/spec/types.ts';
 import { freePort, motoEnv, motoSkip, startMoto, type Moto } from '../fixtures/moto.ts';
 import { checkSpec } from '../fixtures/spec.ts';
 import { failing, passing } from './helpers.ts';
-import { listMetrics, readMetric } from './moto-helpers.ts';
+import { listMetrics, valuesAt } from './moto-helpers.ts';
 
 describe('publishLocalRun', { skip: motoSkip() }, () => {
   let moto: Moto;
@@ -37,7 +37,8 @@ describe('publishLocalRun', { skip: motoSkip() }, () => {
   };
 
   it('publishes the run’s datapoints in one call and says where', async () => {
-    const outcome = await publishLocalRun(config, [passing('api'), failing('shop')]);
+    const shop = failing('shop');
+    const outcome = await publishLocalRun(config, [passing('api'), shop]);
     assert.deepEqual(outcome, {
       datapoints: 8, // api: Success, Duration; shop: Success, Duration and 4 of 5 phases (the result has no TLS phase)
       requests: 1,
@@ -46,7 +47,7 @@ describe('publishLocalRun', { skip: motoSkip() }, () => {
     });
     const cw = moto.cloudWatch();
     assert.equal((await listMetrics(cw, 'WatchpostLocal')).length, 8);
-    assert.deepEqual((await readMetric(cw, 'WatchpostLocal', METRICS.success.name, { Check: 'shop' })).map((d) => d.value), [0]);
+    assert.deepEqual(await valuesAt(cw, 'WatchpostLocal', METRICS.success.name, { Check: 'shop' }, METRICS.success.unit, shop.startedAt), [0]);
   });
 
   it('CloudWatch unreachable: says so, and the datapoints go out as EMF on stderr', async () => {

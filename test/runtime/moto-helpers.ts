@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { GetMetricDataCommand, ListMetricsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateTopicCommand, SubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
 
 export interface Delivery {
@@ -86,28 +86,6 @@ export async function listMetrics(cw: CloudWatchClient, namespace: string): Prom
   return out;
 }
 
-/** Every datapoint of one metric over the last hour: value (Maximum of a single sample), unit and time. */
-export async function readMetric(
-  cw: CloudWatchClient,
-  namespace: string,
-  name: string,
-  dimensions: Record<string, string>,
-): Promise<Array<{ value: number; unit: string; count: number }>> {
-  const now = Date.now();
-  const res = await cw.send(
-    new GetMetricStatisticsCommand({
-      Namespace: namespace,
-      MetricName: name,
-      Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
-      StartTime: new Date(now - 3_600_000),
-      EndTime: new Date(now + 60_000),
-      Period: 60,
-      Statistics: ['Maximum', 'SampleCount'],
-    }),
-  );
-  return (res.Datapoints ?? []).map((d) => ({ value: d.Maximum!, unit: d.Unit!, count: d.SampleCount! }));
-}
-
 /** Counts the commands a client sends (once per command) and the HTTP attempts (retries included). */
 export function countRequests(client: CloudWatchClient | SNSClient): { commands: string[]; attempts: string[] } {
   const counts = { commands: [] as string[], attempts: [] as string[] };
@@ -131,31 +109,53 @@ export function countRequests(client: CloudWatchClient | SNSClient): { commands:
   return counts;
 }
 
-/** GetMetricData values of one metric over the last hour, for one unit (a datum stored with another unit does not match). */
+export interface MetricReading {
+  /** Epoch ms of the one-second bucket the datum is stored in: its timestamp to the second. */
+  timestamp: number;
+  /** Maximum of the bucket (the value, for a single datum). */
+  value: number;
+  /** SampleCount of the bucket: 1 unless datums share a second. */
+  count: number;
+}
+
+/** From the probe start to its second, the resolution CloudWatch stores a standard-resolution datum at. */
+export const toSecond = (at: string | number): number => Math.floor((typeof at === 'string' ? Date.parse(at) : at) / 1_000) * 1_000;
+
+/**
+ * Every datum of one metric stored with `unit` (a datum stored with another
+ * unit does not match), read with GetMetricData in one-second buckets over
+ * `window` (epoch ms, end exclusive): each bucket that holds data gives its
+ * timestamp, Maximum and SampleCount. One-second periods are what moto
+ * answers to the second; real CloudWatch would want 60 for these metrics.
+ * moto ignores the namespace of a query with dimensions, so a window should
+ * not reach another test's datums of the same check name.
+ */
 export async function metricData(
   cw: CloudWatchClient,
   namespace: string,
   name: string,
   dimensions: Record<string, string>,
   unit: string,
-): Promise<number[]> {
-  const now = Date.now();
+  window: { start: number; end: number },
+): Promise<MetricReading[]> {
+  const metric = { Namespace: namespace, MetricName: name, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) };
+  const stat = (Id: string, Stat: string) => ({ Id, MetricStat: { Metric: metric, Period: 1, Stat, Unit: unit as never } });
   const res = await cw.send(
     new GetMetricDataCommand({
-      StartTime: new Date(now - 3_600_000),
-      EndTime: new Date(now + 60_000),
-      MetricDataQueries: [
-        {
-          Id: 'm',
-          MetricStat: {
-            Metric: { Namespace: namespace, MetricName: name, Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })) },
-            Period: 60,
-            Stat: 'Maximum',
-            Unit: unit as never,
-          },
-        },
-      ],
+      StartTime: new Date(window.start),
+      EndTime: new Date(window.end),
+      MetricDataQueries: [stat('value', 'Maximum'), stat('count', 'SampleCount')],
+      ScanBy: 'TimestampAscending',
     }),
   );
-  return res.MetricDataResults?.[0]?.Values ?? [];
+  const of = (id: string) => res.MetricDataResults?.find((r) => r.Id === id);
+  const values = of('value');
+  const counts = of('count');
+  return (values?.Timestamps ?? []).map((t, i) => ({ timestamp: t.getTime(), value: values!.Values![i]!, count: counts?.Values?.[i] ?? Number.NaN }));
+}
+
+/** The values of one metric stored in the second `at` falls in (a probe's startedAt). */
+export async function valuesAt(cw: CloudWatchClient, namespace: string, name: string, dimensions: Record<string, string>, unit: string, at: string | number): Promise<number[]> {
+  const second = toSecond(at);
+  return (await metricData(cw, namespace, name, dimensions, unit, { start: second, end: second + 1_000 })).map((r) => r.value);
 }

@@ -12,7 +12,8 @@ import { noticeFor } from '../../lambda/sinks/incident-state.ts';
 import { resultLine } from '../../lambda/sinks/log-lines.ts';
 import { PUT_LIMITS, splitIntoCalls } from '../../lambda/sinks/metrics.ts';
 import { failureNotice, recoveryNotice, severityOf, subjectLine, SUBJECT_MAX } from '../../lambda/sinks/notifier.ts';
-import { REDACTED, scrubberFor, truncateBytes } from '../../lambda/sinks/scrub.ts';
+import { MIN_SCRUBBED_LENGTH, REDACTED, scrubberFor, secretParts, truncateBytes } from '../../lambda/sinks/scrub.ts';
+import { runChecks } from '../../lambda/runner.ts';
 import { checkSpec } from '../fixtures/spec.ts';
 import { assertValidEmf, failing, passing } from './helpers.ts';
 
@@ -52,6 +53,25 @@ describe('datapoints from a result', () => {
     assert.equal(byName(METRICS.cacheHit.name)[0]!.value, 0);
     assert.deepEqual(byName(METRICS.serverTiming.name, 'db')[0]!.dimensions, { [CHECK_DIMENSION]: 'shop', Entry: 'db' });
     assert.equal(byName(METRICS.serverTiming.name, 'render').length, 0, 'a Server-Timing entry the response lacked');
+  });
+});
+
+describe('a check the batch deadline left unrun', () => {
+  it('publishes Success=0 and no Duration or phase timings (its zero total is no latency)', async () => {
+    const spec = checkSpec({ name: 'late', url: 'http://127.0.0.1:9/', metrics: { timings: true } });
+    // The real runner's "not run" result: the deadline has already passed when the batch starts.
+    const [notRun] = await runChecks([spec], { deadline: Date.now() - 1 });
+    assert.deepEqual([notRun!.attempts, notRun!.timings.total, notRun!.failure?.kind], [0, 0, 'timeout']);
+    assert.deepEqual(
+      datapointsFor(spec, notRun!).map((p) => [p.name, p.unit, p.value]),
+      [[METRICS.success.name, METRICS.success.unit, 0]],
+    );
+    // The same result after one attempt does publish its latency.
+    const ran = { ...notRun!, attempts: 1, timings: { ...notRun!.timings, connect: 2, total: 2 } };
+    assert.deepEqual(
+      datapointsFor(spec, ran).map((p) => [p.name, p.value]),
+      [[METRICS.success.name, 0], [METRICS.duration.name, 2], [METRICS.connect.name, 2]],
+    );
   });
 });
 
@@ -161,6 +181,27 @@ describe('SNS notices', () => {
     assert.ok(notice.message.includes('https://svc:redacted@billing.example/health?x=1'));
     const line = JSON.stringify(resultLine(result, scrubberFor(spec), { region: 'r', batch: 'b' }));
     for (const secret of ['key-0987654321', 'hunter2-password']) assert.ok(!line.includes(secret), `${secret} leaked in the log line`);
+  });
+
+  it('scrubs the whole secret value and its token parts, but not an auth-scheme word or a value under the minimum length', () => {
+    const scrubbed = checkSpec({
+      name: 'scrub',
+      url: 'https://scrub.example/',
+      headers: { Authorization: 'Bearer tok-AAAA1111', 'X-Pair': 'left-part right-part', 'X-Pin': '42' },
+      secretHeaders: ['x-pair', 'x-pin'],
+    });
+    const scrub = scrubberFor(scrubbed);
+    assert.equal(
+      scrub.text('echo: Bearer tok-AAAA1111; alone: tok-AAAA1111; the Bearer scheme; Basic auth'),
+      `echo: ${REDACTED}; alone: ${REDACTED}; the Bearer scheme; Basic auth`,
+    );
+    assert.equal(scrub.text('pair: left-part right-part, then right-part'), `pair: ${REDACTED}, then ${REDACTED}`);
+    // Shorter than MIN_SCRUBBED_LENGTH: left in free text (scrubbing "42" would mangle every number), redacted as a header.
+    assert.equal(MIN_SCRUBBED_LENGTH, 4);
+    assert.equal(scrub.text('pin 42, 1420 ms'), 'pin 42, 1420 ms');
+    assert.deepEqual(scrub.headers({ 'x-pin': '42', 'x-other': 'Bearer' }), { 'x-pin': REDACTED, 'x-other': 'Bearer' });
+    assert.deepEqual(secretParts('Basic dXNlcjpwYXNz'), ['Basic dXNlcjpwYXNz', 'dXNlcjpwYXNz']);
+    assert.deepEqual(secretParts('token'), ['token'], 'a one-word value is the secret itself, scheme name or not');
   });
 
   it('the body excerpt is at most 512 bytes and the subject at most 100 characters', () => {
