@@ -21,7 +21,7 @@
  * Only 127.0.0.1; every loop is bounded; the target, moto, the worker and the
  * cgroup are gone when it ends.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { createHandler, createRuntime } from '../lambda/invocation.ts';
 import { runChecks } from '../lambda/runner.ts';
 import { SIZING } from '../lib/plan.ts';
+import { selfSignedCert } from './certs.ts';
 import { createCpuQuota, type CpuQuota } from './cgroup.ts';
 import { median, ms, percentile, table } from './stats.ts';
 
@@ -92,12 +93,7 @@ async function parent(): Promise<void> {
 
   try {
     const out = (text = '') => process.stdout.write(`${text}\n`);
-    const cert = path.join(tmp, 'cert.pem');
-    const key = path.join(tmp, 'key.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'ignore' });
+    const { cert, key } = selfSignedCert(tmp);
     const target = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'target.ts'), cert, key], { stdio: ['pipe', 'pipe', 'inherit'] });
     children.push(target);
     const ports = JSON.parse(await firstLine(target)) as { http: number; https: number };

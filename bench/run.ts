@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { runChecks } from '../lambda/runner.ts';
 import type { CheckSpec } from '../lib/spec/types.ts';
 import { createCpuQuota, type CpuQuota } from './cgroup.ts';
+import { selfSignedCert } from './certs.ts';
 import { curlTotalMs } from './curl.ts';
 import { benchSpecs } from './specs.ts';
 import { errors, median, ms, percentile, table } from './stats.ts';
@@ -261,16 +262,6 @@ async function probeTotal(target: string | CheckSpec[]): Promise<number> {
   const [result] = await runChecks(specs, { environment });
   if (!result!.ok) throw new Error(`probe of ${specs[0]!.url} failed: ${result!.failure?.message}`);
   return result!.timings.total;
-}
-
-function selfSignedCert(dir: string): { cert: string; key: string } {
-  const cert = path.join(dir, 'cert.pem');
-  const key = path.join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-  ], { stdio: 'ignore' });
-  return { cert, key };
 }
 
 function nodeChild(script: string, args: string[]): ChildProcess {
