@@ -16,6 +16,7 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { SIZING } from './plan.ts';
 import { PROBE_BUNDLE } from './probe-bundle.ts';
 import { ALARM_NAME_PREFIX } from './topics.ts';
 
@@ -25,6 +26,15 @@ export const PROBE_ENV = {
   criticalTopicArn: 'WATCHPOST_CRITICAL_TOPIC_ARN',
   warningTopicArn: 'WATCHPOST_WARNING_TOPIC_ARN',
 } as const;
+
+/**
+ * libuv's thread pool runs every name lookup (getaddrinfo) and zlib's
+ * inflation of compressed bodies. Its default of 4 would queue the lookups of
+ * a batch behind each other, and that wait would read as DNS time; a lookup
+ * that hangs (it cannot be cancelled) would hold a thread for good. Room for
+ * every check of a full batch, plus some for inflation.
+ */
+export const THREAD_POOL_SIZE = SIZING.batchSize + 6;
 
 export interface ProbeFunctionProps {
   /** The check file as parsed (before validation): written beside the handler as PROBE_BUNDLE.configFileName. */
@@ -92,6 +102,7 @@ export class ProbeFunction extends Construct {
         [PROBE_ENV.namespace]: props.namespace,
         [PROBE_ENV.criticalTopicArn]: props.topics.critical.topicArn,
         [PROBE_ENV.warningTopicArn]: props.topics.warning.topicArn,
+        UV_THREADPOOL_SIZE: String(THREAD_POOL_SIZE),
       },
       bundling: {
         forceDockerBundling: false,

@@ -91,6 +91,8 @@ describe('probe function', () => {
           WATCHPOST_NAMESPACE: 'Shop/Probes',
           WATCHPOST_CRITICAL_TOPIC_ARN: { Ref: criticalTopic },
           WATCHPOST_WARNING_TOPIC_ARN: { Ref: warningTopic },
+          // A thread per lookup of a full batch of 10, plus 6 for inflating bodies.
+          UV_THREADPOOL_SIZE: '16',
         },
       },
     });
