@@ -12,6 +12,12 @@ import { validateConfig, type Validation } from './validate.ts';
 export const MAX_ALIAS_COUNT = 100;
 
 export function loadConfig(file: string): Validation {
+  const data = loadConfigData(file);
+  return data.ok ? validateConfig(data.data) : data;
+}
+
+/** The file's data as written, before validation: see parseConfigData. */
+export function loadConfigData(file: string): ConfigData {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -20,7 +26,7 @@ export function loadConfig(file: string): Validation {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot be read (${code})`;
     return { ok: false, problems: [{ where: file, message: why }] };
   }
-  return parseConfigText(text, file);
+  return parseConfigData(text, file);
 }
 
 export function parseConfigText(text: string, file: string): Validation {
@@ -32,7 +38,9 @@ export function parseConfigText(text: string, file: string): Validation {
  * The file's data as written, before validation (the CDK app hands it to the
  * construct). Never throws: every way the YAML can fail is a problem.
  */
-export function parseConfigData(text: string, file: string): { ok: true; data: Record<string, unknown> } | { ok: false; problems: Problem[] } {
+export type ConfigData = { ok: true; data: Record<string, unknown> } | { ok: false; problems: Problem[] };
+
+export function parseConfigData(text: string, file: string): ConfigData {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const at = (offset: number | undefined) => {

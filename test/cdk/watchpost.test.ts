@@ -281,13 +281,16 @@ describe('check alarms', () => {
     assert.deepEqual(alarms.map((a) => a.props.AlarmName).sort(), plan.checks.flatMap((c) => c.alarms.map((a) => a.alarmName)).sort());
   });
 
+  /** The fields that decide when an alarm fires, under short names. */
+  const alarmShape = (a: Record<string, any>) => ({
+    ns: a.Namespace, metric: a.MetricName, dims: a.Dimensions, stat: a.Statistic, period: a.Period, op: a.ComparisonOperator,
+    threshold: a.Threshold, m: a.DatapointsToAlarm, n: a.EvaluationPeriods, missing: a.TreatMissingData,
+  });
+
   it('availability: Success below 1 in M of N periods of the frequency, missing data breaching, critical', () => {
     const a = alarm('watchpost-shop-home-availability');
     assert.deepEqual(
-      {
-        ns: a.Namespace, metric: a.MetricName, dims: a.Dimensions, stat: a.Statistic, period: a.Period, op: a.ComparisonOperator,
-        threshold: a.Threshold, m: a.DatapointsToAlarm, n: a.EvaluationPeriods, missing: a.TreatMissingData,
-      },
+      alarmShape(a),
       {
         ns: 'Shop/Probes', metric: 'Success', dims: [{ Name: 'Check', Value: 'shop-home' }], stat: 'Minimum', period: 60, op: 'LessThanThreshold',
         threshold: 1, m: 2, n: 3, missing: 'breaching',
@@ -317,10 +320,7 @@ describe('check alarms', () => {
   it('certificate: CertDaysRemaining below minDaysRemaining in M of N periods of the frequency, missing data not breaching', () => {
     const a = alarm('watchpost-shop-home-certificate');
     assert.deepEqual(
-      {
-        ns: a.Namespace, metric: a.MetricName, dims: a.Dimensions, stat: a.Statistic, period: a.Period, op: a.ComparisonOperator,
-        threshold: a.Threshold, m: a.DatapointsToAlarm, n: a.EvaluationPeriods, missing: a.TreatMissingData,
-      },
+      alarmShape(a),
       {
         ns: 'Shop/Probes', metric: 'CertDaysRemaining', dims: [{ Name: 'Check', Value: 'shop-home' }], stat: 'Minimum', period: 60, op: 'LessThanThreshold',
         threshold: 14, m: 2, n: 3, missing: 'notBreaching',
